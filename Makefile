@@ -1,0 +1,44 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   create .venv, install feint, run the whole flow on the bundled case
+#   make test   create .venv, install feint, run lint, type check and tests
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+OUT    ?= feint-demo
+
+.PHONY: all install demo test lint typecheck unit bench clean
+
+all: test
+
+# Reinstall when the dependencies change. Exact versions come from constraints.txt.
+# When a stage needs torch, 'torch==2.13.0' (the CPU build on disk) is installed here
+# first, before anything that depends on it can pull a CUDA build.
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/feint demo --out $(OUT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest
+
+test: lint typecheck unit
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

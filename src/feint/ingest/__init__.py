@@ -1,0 +1,17 @@
+"""Stage 1, ingest: text, HTML, JSONL/CSV, RSS/Atom, WARC and URLs to documents."""
+
+from __future__ import annotations
+
+from feint.ingest.pipeline import IngestReport, doc_id_for, ingest, make_document, normalise
+from feint.ingest.records import Extracted, Metadata, Rejected
+
+__all__ = [
+    "Extracted",
+    "IngestReport",
+    "Metadata",
+    "Rejected",
+    "doc_id_for",
+    "ingest",
+    "make_document",
+    "normalise",
+]

@@ -1,0 +1,77 @@
+"""HTML pages to main text and metadata with trafilatura (htmldate as fallback)."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+import htmldate
+import trafilatura
+
+from feint.ingest.dates import parse_date
+from feint.ingest.records import Extracted, Item, Rejected
+
+log = logging.getLogger(__name__)
+
+
+def read_html(html: str, source_path: str, url: str | None = None, fmt: str = "html") -> Item:
+    """Extract the article from an HTML page.
+
+    Returns ``Rejected`` when the page has no article text (an index page, a login
+    wall, a page built by script).
+    """
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+        )
+    except Exception as e:  # trafilatura raises many kinds on broken markup
+        log.debug("trafilatura failed on %s", source_path, exc_info=True)
+        return Rejected(
+            source_path,
+            f"{source_path}: the HTML could not be parsed ({type(e).__name__}: {e}); "
+            "check that the file is a complete HTML page",
+            fmt,
+            url,
+        )
+    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    if not text:
+        return Rejected(
+            source_path,
+            f"{source_path}: no article text found in the HTML (an index page, a login "
+            "wall or a page built by script?); save the article page itself, or its text "
+            "as .txt",
+            fmt,
+            url,
+        )
+    published = parse_date(getattr(doc, "date", None))
+    if published is None:
+        try:
+            published = parse_date(htmldate.find_date(html, url=url, original_date=True))
+        except Exception:  # htmldate is a best-effort fallback
+            log.debug("htmldate failed on %s", source_path, exc_info=True)
+    page_url = url or getattr(doc, "url", None)
+    outlet = getattr(doc, "sitename", None) or getattr(doc, "hostname", None)
+    if not outlet and page_url:
+        outlet = urlsplit(page_url).hostname
+    return Extracted(
+        source_path=source_path,
+        format=fmt,
+        text=text,
+        url=page_url,
+        outlet=outlet,
+        title=getattr(doc, "title", None),
+        published=published,
+    )
+
+
+def html_to_text(fragment: str) -> str:
+    """Visible text of an HTML fragment (a feed summary), paragraphs on lines."""
+    if "<" not in fragment:
+        return fragment.strip()
+    text = trafilatura.html2txt(fragment)
+    return (text or "").strip()

@@ -1,0 +1,193 @@
+"""The store's schema, as an ordered list of migrations.
+
+Migration N brings a store from version N-1 to N. A store records the versions it
+has in ``schema_version``; opening it for writing applies the missing ones in one
+transaction each. Never edit a migration that has shipped: add a new one.
+
+The tables follow DESIGN.md ("Data model"): one row is one thing, and every
+derived row keeps the ids it came from, down to a document and a character span.
+Stages that are not built yet still get their tables now, so that the contract
+columns later issues rely on exist from the first store on.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Version 1: every table of DESIGN.md with the columns the issues' contracts name.
+_V1: Final[tuple[str, ...]] = (
+    """
+    CREATE TABLE documents (
+        doc_id       VARCHAR PRIMARY KEY,  -- sha256 of normalised text; rejected: of input+reason
+        source_path  VARCHAR,              -- file path, 'file.jsonl:17', URL or '<stdin>'
+        url          VARCHAR,
+        outlet       VARCHAR,
+        title        VARCHAR,
+        published    DATE,
+        ingested_at  TIMESTAMP NOT NULL,
+        language     VARCHAR,
+        text         VARCHAR,              -- raw_text less the furniture lines; spans point here
+        raw_text     VARCHAR,              -- the decoded input before furniture removal
+        furniture    JSON,                 -- removed lines: raw offsets, text, rule that fired
+        format       VARCHAR,              -- text, html, jsonl, csv, json, feed, warc, url
+        meta         JSON,                 -- input fields feint has no column for (e.g. an item id)
+        status       VARCHAR NOT NULL CHECK (status IN ('ok', 'rejected')),
+        reason       VARCHAR,              -- why it was rejected, naming the input and the fix
+        duplicate_of VARCHAR               -- for a rejected duplicate: the doc_id it repeats
+    )
+    """,
+    """
+    CREATE TABLE sources (
+        source_id   VARCHAR PRIMARY KEY,
+        name        VARCHAR,
+        kind        VARCHAR,
+        count       INTEGER,
+        affiliation VARCHAR,
+        access      VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE attributions (
+        attr_id       VARCHAR PRIMARY KEY,
+        doc_id        VARCHAR NOT NULL,
+        parent_id     VARCHAR,
+        source_id     VARCHAR,
+        source_text   VARCHAR, source_start INTEGER, source_end INTEGER,
+        cue_text      VARCHAR, cue_start INTEGER, cue_end INTEGER, cue_lemma VARCHAR,
+        content_text  VARCHAR, content_start INTEGER, content_end INTEGER,
+        conduit_text  VARCHAR, conduit_start INTEGER, conduit_end INTEGER,
+        polarity      VARCHAR,
+        hedged        BOOLEAN,
+        time_text     VARCHAR,
+        time_resolved DATE
+    )
+    """,
+    """
+    CREATE TABLE extract_errors (
+        doc_id  VARCHAR PRIMARY KEY,
+        stage   VARCHAR NOT NULL,
+        error   VARCHAR NOT NULL,
+        failed_at TIMESTAMP NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE propositions (
+        proposition_id VARCHAR PRIMARY KEY,
+        label          VARCHAR,
+        size           INTEGER
+    )
+    """,
+    """
+    CREATE TABLE claims (
+        claim_id       VARCHAR PRIMARY KEY,
+        attr_id        VARCHAR NOT NULL,
+        source_id      VARCHAR,
+        channel        VARCHAR,
+        proposition_id VARCHAR,
+        stance         VARCHAR,
+        stance_score   DOUBLE,
+        confidence     DOUBLE
+    )
+    """,
+    """
+    CREATE TABLE relations (
+        claim_a     VARCHAR NOT NULL,
+        claim_b     VARCHAR NOT NULL,
+        kind        VARCHAR NOT NULL,
+        score       DOUBLE,
+        method      VARCHAR,
+        explanation VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE events (
+        event_id    VARCHAR PRIMARY KEY,
+        date        DATE,
+        actor       VARCHAR,
+        type        VARCHAR,
+        description VARCHAR,
+        source      VARCHAR,
+        place       VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE decisions (
+        date     DATE,
+        audience VARCHAR,
+        decision VARCHAR,
+        kind     VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE grades (
+        source_id   VARCHAR,
+        claim_id    VARCHAR,
+        reliability VARCHAR,
+        credibility INTEGER,
+        rationale   VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE saydo (
+        actor     VARCHAR,
+        claim_ids VARCHAR[],
+        event_ids VARCHAR[],
+        lag_days  INTEGER,
+        direction VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE timing (
+        proposition_id VARCHAR,
+        channel        VARCHAR,
+        window_days    INTEGER,
+        precursor_rate DOUBLE,
+        p_value        DOUBLE,
+        n_surges       INTEGER,
+        n_decisions    INTEGER
+    )
+    """,
+    """
+    CREATE TABLE hypotheses (
+        hypothesis_id VARCHAR PRIMARY KEY,
+        question      VARCHAR,
+        label         VARCHAR,
+        is_deception  BOOLEAN
+    )
+    """,
+    """
+    CREATE TABLE evidence (
+        evidence_id VARCHAR PRIMARY KEY,
+        description VARCHAR,
+        kind        VARCHAR,
+        credibility VARCHAR,
+        relevance   VARCHAR,
+        refs        VARCHAR[]
+    )
+    """,
+    """
+    CREATE TABLE ratings (
+        hypothesis_id VARCHAR,
+        evidence_id   VARCHAR,
+        rating        VARCHAR,
+        proposed_by   VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE judgements (
+        judgement_id     VARCHAR PRIMARY KEY,
+        question         VARCHAR,
+        text             VARCHAR,
+        band             VARCHAR,
+        probability_low  DOUBLE,
+        probability_high DOUBLE,
+        confidence       VARCHAR,
+        evidence_ids     VARCHAR[]
+    )
+    """,
+)
+
+MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = ((1, _V1),)
+"""(version, statements) in order; the last version is what this feint writes."""
+
+LATEST_VERSION: Final[int] = MIGRATIONS[-1][0]

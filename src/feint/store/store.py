@@ -1,0 +1,295 @@
+"""The DuckDB store every stage reads from and writes to.
+
+One file (``feint.duckdb`` by default) holds every table of DESIGN.md. Opening a
+store for writing creates the file and applies missing migrations; opening it
+read-only never changes it. Stages write through ``transaction()`` so that a
+crash mid-batch leaves the rows of finished transactions and nothing half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final
+
+import duckdb
+
+from feint.errors import (
+    QueryError,
+    ReadOnlyQueryError,
+    SchemaVersionError,
+    StoreError,
+    StoreNotFoundError,
+)
+from feint.store.schema import LATEST_VERSION, MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DB: Final = "feint.duckdb"
+
+# Statement types `query` lets through. Everything else (INSERT, COPY ... TO,
+# ATTACH, INSTALL, ...) could change the store or the disk. The connection is
+# read-only as well; this list only turns DuckDB's error into a clear one first.
+_READ_STATEMENTS: Final = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "CALL"})
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """One row of ``documents``: an ingested document or a rejected input."""
+
+    doc_id: str
+    source_path: str
+    status: str
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published: date | None = None
+    language: str | None = None
+    text: str | None = None
+    raw_text: str | None = None
+    furniture: Sequence[dict[str, Any]] = ()
+    format: str | None = None
+    meta: dict[str, Any] | None = None
+    reason: str | None = None
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """Column names and rows of a read-only query."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as dicts keyed by column name."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+class Store:
+    """A feint store: one DuckDB file, schema-versioned.
+
+    Use ``Store.open(path)`` (or as a context manager) rather than the constructor.
+    """
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection, path: str, read_only: bool) -> None:
+        self._conn = conn
+        self.path = path
+        self.read_only = read_only
+
+    # -- opening and closing -------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> Store:
+        """Open (and for writing, create and migrate) the store at ``path``.
+
+        Args:
+            path: the DuckDB file; ``":memory:"`` for a throw-away store.
+            read_only: open without changing anything; the file must exist.
+
+        Raises:
+            StoreNotFoundError: read-only and the file does not exist.
+            SchemaVersionError: the file was written by a newer feint.
+            StoreError: DuckDB cannot open the file (locked, not a database, ...).
+        """
+        spath = str(path)
+        if read_only and spath != ":memory:" and not Path(spath).exists():
+            raise StoreNotFoundError(spath)
+        if spath != ":memory:":
+            Path(spath).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = duckdb.connect(spath, read_only=read_only)
+        except duckdb.Error as e:
+            raise StoreError(
+                f"Cannot open the store {spath!r}: {e}. If another feint process is "
+                "writing to it, wait for it to finish; if the file is not a feint store, "
+                "pass another path with --db."
+            ) from e
+        store = cls(conn, spath, read_only)
+        try:
+            store._check_or_migrate()
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        """Close the connection; the store object is unusable afterwards."""
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- schema --------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        """The highest migration applied to this store (0 for an empty file)."""
+        exists = self._conn.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()
+        if not exists or exists[0] == 0:
+            return 0
+        row = self._conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def _check_or_migrate(self) -> None:
+        version = self.schema_version()
+        if version > LATEST_VERSION:
+            raise SchemaVersionError(
+                f"The store {self.path!r} has schema version {version}, but this feint "
+                f"knows only up to {LATEST_VERSION}. Upgrade feint, or use another --db."
+            )
+        if version == LATEST_VERSION:
+            return
+        if self.read_only:
+            raise SchemaVersionError(
+                f"The store {self.path!r} has schema version {version}; this feint needs "
+                f"{LATEST_VERSION}. Run any writing command on it (e.g. 'feint ingest') "
+                "once to migrate it."
+            )
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+        )
+        for number, statements in MIGRATIONS:
+            if number <= version:
+                continue
+            with self.transaction():
+                for sql in statements:
+                    self._conn.execute(sql)
+                self._conn.execute("INSERT INTO schema_version VALUES (?, ?)", [number, _now()])
+            log.info("store %s migrated to schema version %d", self.path, number)
+
+    # -- writing -------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run the body in one transaction: all of it is stored, or none of it."""
+        self._conn.execute("BEGIN TRANSACTION")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def existing_doc_ids(self, doc_ids: Iterable[str]) -> set[str]:
+        """Those of ``doc_ids`` that already have a row in ``documents``."""
+        ids = list(set(doc_ids))
+        if not ids:
+            return set()
+        rows = self._conn.execute(
+            "SELECT doc_id FROM documents WHERE list_contains(?, doc_id)", [ids]
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def first_source_of(self, doc_id: str) -> str | None:
+        """The input a stored document was first ingested from."""
+        row = self._conn.execute(
+            "SELECT source_path FROM documents WHERE doc_id = ?", [doc_id]
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def add_documents(self, rows: Sequence[DocumentRow]) -> int:
+        """Insert rows in one transaction, skipping doc_ids already stored.
+
+        Returns the number of rows inserted.
+        """
+        if not rows:
+            return 0
+        now = _now()
+        params = [
+            [
+                r.doc_id,
+                r.source_path,
+                r.url,
+                r.outlet,
+                r.title,
+                r.published,
+                now,
+                r.language,
+                r.text,
+                r.raw_text,
+                json.dumps(list(r.furniture), ensure_ascii=False),
+                r.format,
+                None if r.meta is None else json.dumps(r.meta, ensure_ascii=False, default=str),
+                r.status,
+                r.reason,
+                r.duplicate_of,
+            ]
+            for r in rows
+        ]
+        with self.transaction() as conn:
+            before = _count(conn, "documents")
+            conn.executemany(
+                "INSERT INTO documents (doc_id, source_path, url, outlet, title, published, "
+                "ingested_at, language, text, raw_text, furniture, format, meta, status, "
+                "reason, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (doc_id) DO NOTHING",
+                params,
+            )
+            return _count(conn, "documents") - before
+
+    # -- reading -------------------------------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> QueryResult:
+        """Run read-only SQL and return its result.
+
+        Raises:
+            ReadOnlyQueryError: the SQL would change something.
+            QueryError: DuckDB rejected the SQL.
+        """
+        try:
+            statements = duckdb.extract_statements(sql)
+        except duckdb.Error as e:
+            raise QueryError(f"Cannot parse the SQL: {e}") from e
+        if not statements:
+            raise QueryError("The SQL is empty: give one SELECT statement, e.g. 'SELECT 1'.")
+        for st in statements:
+            kind = st.type.name
+            if kind not in _READ_STATEMENTS:
+                raise ReadOnlyQueryError(
+                    f"'feint query' only reads: {kind} statements are refused "
+                    f"({st.query.strip()[:60]!r}). Use SELECT; stages change the store."
+                )
+        try:
+            cur = self._conn.execute(sql, params or [])
+            columns = [d[0] for d in cur.description or []]
+            return QueryResult(columns, cur.fetchall())
+        except duckdb.Error as e:
+            raise QueryError(f"The query failed: {e}") from e
+
+    def table_counts(self) -> dict[str, int]:
+        """Rows per table, for summaries."""
+        names = [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+                "ORDER BY table_name"
+            ).fetchall()
+        ]
+        return {name: _count(self._conn, name) for name in names}
+
+
+def _count(conn: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+    return int(row[0]) if row else 0
+
+
+def _now() -> datetime:
+    # DuckDB TIMESTAMP has no zone: store UTC, naive.
+    return datetime.now(UTC).replace(tzinfo=None)
