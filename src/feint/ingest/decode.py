@@ -9,6 +9,7 @@ recognised by their magic numbers first, so the reason names the format.
 from __future__ import annotations
 
 import codecs
+import re
 from typing import Final
 
 from feint.errors import InputRejected
@@ -39,6 +40,9 @@ _BOMS: Final = (
 # random bytes have about 12 %. 1 % leaves room for a stray control byte.
 _MAX_CONTROL_SHARE: Final = 0.01
 
+# C0 controls but tab, newline, vertical tab, form feed and carriage return; DEL; C1.
+_CONTROL: Final = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
 _FIX_HINT: Final = "feint reads UTF-8, UTF-16 (with a byte-order mark), Latin-1 and Windows-1252"
 
 
@@ -66,7 +70,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     text, encoding = _decode(data)
     sample = text[:20_000]
     if sample:
-        controls = sum(1 for ch in sample if _is_control(ch))
+        controls = len(_CONTROL.findall(sample))
         if controls / len(sample) > _MAX_CONTROL_SHARE:
             raise InputRejected(
                 f"binary or unreadable bytes: {controls} control characters in the first "
@@ -112,8 +116,3 @@ def _decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         # Bytes cp1252 leaves undefined (0x81, 0x8d, ...): plain Latin-1 always decodes.
         return data.decode("latin-1"), "latin-1"
-
-
-def _is_control(ch: str) -> bool:
-    o = ord(ch)
-    return (o < 32 and ch not in "\t\n\r\f\v") or 0x7F <= o < 0xA0

@@ -140,7 +140,10 @@ def remove_furniture(raw: str) -> Cleaned:
             parts.append(raw[pos : u.start])
             pos = u.cut_end
     parts.append(raw[pos:])
-    return Cleaned("".join(parts), removed)
+    text = "".join(parts)
+    if pos == len(raw) and not raw.endswith("\n") and text.endswith("\n"):
+        text = text[:-1]  # the removed last line had no newline: drop the one before it
+    return Cleaned(text, removed)
 
 
 def to_raw_offset(offset: int, removed: Sequence[RemovedUnit | dict[str, Any]]) -> int:

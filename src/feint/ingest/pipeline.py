@@ -140,25 +140,26 @@ def ingest(
     metadata = metadata or Metadata()
     refs = list(expand_inputs(inputs))
     report = IngestReport(inputs=len(refs))
-    seen: dict[str, str] = {}  # doc_id -> source_path, for this run
-    batch: list[DocumentRow] = []
+    seen: dict[str, str] = {}  # doc_id -> source_path, for rows routed in this run
+    pending: list[DocumentRow] = []
     client = make_client(options) if options.fetch else None
 
     def flush() -> None:
-        if batch:
-            store.add_documents(batch)
-            batch.clear()
+        # Route a whole batch at once: one look-up of stored ids, one transaction.
+        stored = store.sources_of(r.doc_id for r in pending)
+        rows = [row for r in pending if (row := _route(r, stored, seen, report)) is not None]
+        store.add_documents(rows)
+        pending.clear()
 
     try:
         for done, ref in enumerate(refs, start=1):
             for item in read_ref(ref, options, stdin=stdin, client=client):
-                row = (
+                pending.append(
                     make_document(item, options, metadata)
                     if isinstance(item, Extracted)
                     else _rejected(item)
                 )
-                _route(row, store, seen, report, batch)
-                if len(batch) >= options.batch_size:
+                if len(pending) >= options.batch_size:
                     flush()
             if progress is not None:
                 progress(done, len(refs), ref.name)
@@ -178,44 +179,41 @@ def ingest(
 
 
 def _route(
-    row: DocumentRow,
-    store: Store,
-    seen: dict[str, str],
-    report: IngestReport,
-    batch: list[DocumentRow],
-) -> None:
-    """Decide whether a row is new, unchanged, a duplicate or a rejection."""
+    row: DocumentRow, stored: dict[str, str], seen: dict[str, str], report: IngestReport
+) -> DocumentRow | None:
+    """Count a row as new, unchanged, duplicate or rejected; return what to write."""
     if row.status == "rejected":
         report.rejected.append((row.source_path, row.reason or ""))
-        if row.doc_id not in seen:
-            seen[row.doc_id] = row.source_path
-            batch.append(row)
-        return
-    first = seen.get(row.doc_id) or store.first_source_of(row.doc_id)
+        if row.doc_id in seen or row.doc_id in stored:
+            return None
+        seen[row.doc_id] = row.source_path
+        return row
+    first = seen.get(row.doc_id) or stored.get(row.doc_id)
     if first is None:
         seen[row.doc_id] = row.source_path
-        batch.append(row)
         report.ingested += 1
         report.formats[row.format or "?"] += 1
         report.doc_ids.append(row.doc_id)
-    elif first == row.source_path:
+        return row
+    if first == row.source_path:
         report.unchanged += 1  # the same input again: nothing to add
-    else:
-        report.duplicates.append((row.source_path, first))
-        dup = replace(
-            row,
-            doc_id=_hash("duplicate", row.source_path, row.doc_id),
-            status="rejected",
-            text=None,
-            raw_text=None,
-            furniture=(),
-            reason=f"{row.source_path}: duplicate of {row.doc_id[:12]} (first ingested from "
-            f"{first}); the text is stored once",
-            duplicate_of=row.doc_id,
-        )
-        if dup.doc_id not in seen and store.first_source_of(dup.doc_id) is None:
-            seen[dup.doc_id] = dup.source_path
-            batch.append(dup)
+        return None
+    report.duplicates.append((row.source_path, first))
+    dup = replace(
+        row,
+        doc_id=_hash("duplicate", row.source_path, row.doc_id),
+        status="rejected",
+        text=None,
+        raw_text=None,
+        furniture=(),
+        reason=f"{row.source_path}: duplicate of {row.doc_id[:12]} (first ingested from "
+        f"{first}); the text is stored once",
+        duplicate_of=row.doc_id,
+    )
+    if dup.doc_id in seen:
+        return None
+    seen[dup.doc_id] = dup.source_path
+    return dup  # already stored from an earlier run: the insert skips it
 
 
 def _rejected(item: Rejected) -> DocumentRow:

@@ -44,6 +44,16 @@ def read_warc(stream: IO[bytes], path: str, max_bytes: int) -> Iterator[Item]:
                     url,
                 )
                 continue
+            if getattr(record.raw_stream, "limit", 0) > 0:
+                # Fewer bytes than the record header promised: the file was cut short.
+                yield Rejected(
+                    where,
+                    f"{path}: the archive is damaged: record {rid} is truncated after "
+                    f"{len(body):,} bytes; the records before it were read",
+                    "warc",
+                    url,
+                )
+                return
             try:
                 html, _ = decode_text(body)
             except InputRejected as e:

@@ -37,6 +37,7 @@ DEFAULT_DB: Final = "feint.duckdb"
 # ATTACH, INSTALL, ...) could change the store or the disk. The connection is
 # read-only as well; this list only turns DuckDB's error into a clear one first.
 _READ_STATEMENTS: Final = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "CALL"})
+_INSERT_CHUNK: Final = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,22 +188,15 @@ class Store:
             raise
         self._conn.execute("COMMIT")
 
-    def existing_doc_ids(self, doc_ids: Iterable[str]) -> set[str]:
-        """Those of ``doc_ids`` that already have a row in ``documents``."""
+    def sources_of(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """For those of ``doc_ids`` already stored: the input each came from."""
         ids = list(set(doc_ids))
         if not ids:
-            return set()
+            return {}
         rows = self._conn.execute(
-            "SELECT doc_id FROM documents WHERE list_contains(?, doc_id)", [ids]
+            "SELECT doc_id, source_path FROM documents WHERE list_contains(?, doc_id)", [ids]
         ).fetchall()
-        return {r[0] for r in rows}
-
-    def first_source_of(self, doc_id: str) -> str | None:
-        """The input a stored document was first ingested from."""
-        row = self._conn.execute(
-            "SELECT source_path FROM documents WHERE doc_id = ?", [doc_id]
-        ).fetchone()
-        return None if row is None else str(row[0])
+        return {r[0]: r[1] for r in rows}
 
     def add_documents(self, rows: Sequence[DocumentRow]) -> int:
         """Insert rows in one transaction, skipping doc_ids already stored.
@@ -233,15 +227,20 @@ class Store:
             ]
             for r in rows
         ]
+        # One multi-row INSERT per chunk: DuckDB's executemany runs one statement per
+        # row (about 3.6 ms a row measured here), a VALUES list of 100 rows does not.
+        width = len(params[0])
         with self.transaction() as conn:
             before = _count(conn, "documents")
-            conn.executemany(
-                "INSERT INTO documents (doc_id, source_path, url, outlet, title, published, "
-                "ingested_at, language, text, raw_text, furniture, format, meta, status, "
-                "reason, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (doc_id) DO NOTHING",
-                params,
-            )
+            for i in range(0, len(params), _INSERT_CHUNK):
+                chunk = params[i : i + _INSERT_CHUNK]
+                values = ", ".join(["(" + ", ".join(["?"] * width) + ")"] * len(chunk))
+                conn.execute(
+                    "INSERT INTO documents (doc_id, source_path, url, outlet, title, published, "
+                    "ingested_at, language, text, raw_text, furniture, format, meta, status, "
+                    f"reason, duplicate_of) VALUES {values} ON CONFLICT (doc_id) DO NOTHING",
+                    [v for row in chunk for v in row],
+                )
             return _count(conn, "documents") - before
 
     # -- reading -------------------------------------------------------------

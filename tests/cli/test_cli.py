@@ -1,0 +1,137 @@
+"""The feint command as a user runs it: exit codes, output formats, help, demo."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED, corpus_items
+
+
+def feint(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "feint", *args],
+        input=stdin.decode("utf-8") if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
+    )
+    return proc
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "cli.duckdb")
+
+
+def test_ingest_then_query_json_is_the_contract(tmp_path: Path, db: str) -> None:
+    proc = feint("ingest", str(SEED), "--db", db, "--outlet", "kyivpost.com",
+                 "--published", "2024-05-24")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "1 new document" in proc.stdout
+    proc = feint(
+        "query",
+        "SELECT doc_id, source_path, url, outlet, title, published, text, raw_text, status, "
+        "reason FROM documents",
+        "--db", db, "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    [row] = json.loads(proc.stdout)
+    assert row["outlet"] == "kyivpost.com"
+    assert row["published"] == "2024-05-24"
+    assert row["status"] == "ok" and row["reason"] is None
+    assert row["source_path"] == str(SEED)
+    assert "JOIN US ON TELEGRAM" in row["raw_text"] and "JOIN US ON TELEGRAM" not in row["text"]
+    assert len(row["doc_id"]) == 64
+
+
+def test_rejections_exit_1_and_are_named(tmp_path: Path, db: str) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(corpus_items()[0]["text"], "utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    proc = feint("ingest", str(good), str(empty), "--db", db)
+    assert proc.returncode == 1
+    assert "1 rejected" in proc.stdout
+    assert f"{empty}" in proc.stderr and "empty" in proc.stderr
+    proc = feint("documents", "--db", db, "--status", "rejected", "--csv")
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert [r["source_path"] for r in rows] == [str(empty)]
+
+
+def test_default_size_limit_is_20_mb(tmp_path: Path, db: str) -> None:
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.truncate(20_000_001)
+    proc = feint("ingest", str(big), "--db", db)
+    assert proc.returncode == 1
+    assert "too large" in proc.stderr and "20,000,000" in proc.stderr
+    ok = feint("ingest", str(big), "--db", db, "--max-bytes", "30000000")
+    assert "too large" not in ok.stderr  # read now, and refused as binary (all NULs)
+    assert "binary" in ok.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["ingest", "x.txt", "--published", "not a date"], "not a date"),
+        (["ingest", "https://example.org/a.html"], "--fetch"),
+        (["query", "DELETE FROM documents"], "only reads"),
+        (["query", "SELECT 1", "--json", "--csv"], "one of"),
+        (["ingest", "x.txt", "--max-bytes", "0"], "positive"),
+        (["ingest"], "Missing argument"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_reason(
+    tmp_path: Path, db: str, args: list[str], words: str
+) -> None:
+    feint("ingest", str(SEED), "--db", db)  # so that the store exists
+    proc = feint(*args, "--db", db)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert words in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_query_on_a_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
+    proc = feint("query", "SELECT 1", "--db", str(tmp_path / "none.duckdb"))
+    assert proc.returncode == 2
+    assert "feint ingest" in proc.stderr
+    assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_stdin_and_output_formats(db: str) -> None:
+    text = corpus_items()[1]["text"].encode("utf-8")
+    proc = feint("ingest", "-", "--db", db, "--outlet", "cde.news", stdin=text)
+    assert proc.returncode == 0, proc.stderr
+    sql = "SELECT source_path, outlet FROM documents"
+    as_csv = feint("query", sql, "--db", db, "--csv").stdout
+    assert as_csv.splitlines() == ["source_path,outlet", "<stdin>,cde.news"]
+    as_table = feint("query", sql, "--db", db).stdout
+    assert "<stdin>" in as_table and "1 row(s)" in as_table
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for command in ("ingest", "query", "documents", "demo"):
+        proc = feint(command, "--help")
+        assert proc.returncode == 0
+        assert "Example" in proc.stdout, command
+
+
+def test_demo_ingests_the_bundled_case(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    proc = feint("demo", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "89 new document" in proc.stdout
+    assert "4 furniture line(s)" in proc.stdout
+    proc = feint(
+        "query", "SELECT count(*) AS n, min(published) AS first FROM documents",
+        "--db", str(out / "feint.duckdb"), "--json",
+    )  # fmt: skip
+    assert json.loads(proc.stdout) == [{"n": 89, "first": "2022-03-29"}]
