@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.conftest import SEED, SEED_GOLD
 
 from feint.ingest.furniture import remove_furniture, to_raw_offset
-from tests.conftest import SEED, SEED_GOLD
 
 LONG = (
     "The Kremlin said on Monday that Russia remained open to negotiations with Ukraine, "

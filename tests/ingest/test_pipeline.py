@@ -6,11 +6,12 @@ import json
 import random
 from pathlib import Path
 
+from tests.conftest import SEED, corpus_items, news_page
+
 from feint.config import IngestOptions
 from feint.ingest import Metadata, doc_id_for, ingest
 from feint.ingest.dates import parse_date
 from feint.store import Store
-from tests.conftest import SEED, corpus_items, news_page
 
 FRENCH = (
     "Le Kremlin a déclaré vendredi que la Russie était prête à négocier avec l'Ukraine, "
@@ -29,9 +30,7 @@ def _bad_and_good(folder: Path) -> dict[str, str]:
     (folder / "latin1.txt").write_bytes(
         (items[1]["text"] + " Zürich, Genève, São Paulo.").encode("latin-1", "replace")
     )
-    (folder / "utf16.txt").write_bytes(
-        b"\xff\xfe" + (items[2]["text"]).encode("utf-16-le")
-    )
+    (folder / "utf16.txt").write_bytes(b"\xff\xfe" + (items[2]["text"]).encode("utf-16-le"))
     (folder / "empty.txt").write_bytes(b"")
     (folder / "report.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n")
     (folder / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + random.Random(1).randbytes(512))
@@ -52,9 +51,7 @@ def _bad_and_good(folder: Path) -> dict[str, str]:
     }  # fmt: skip
 
 
-def test_a_mixed_batch_keeps_the_good_and_explains_the_bad(
-    store: Store, tmp_path: Path
-) -> None:
+def test_a_mixed_batch_keeps_the_good_and_explains_the_bad(store: Store, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     expected = _bad_and_good(folder)
     report = ingest(store, [str(folder)], IngestOptions())
@@ -79,9 +76,7 @@ def test_decoded_text_is_kept_word_for_word(store: Store, tmp_path: Path) -> Non
     folder = tmp_path / "in"
     _bad_and_good(folder)
     ingest(store, [str(folder)], IngestOptions())
-    [latin] = store.query(
-        "SELECT text FROM documents WHERE source_path LIKE '%latin1.txt'"
-    ).rows[0]
+    [latin] = store.query("SELECT text FROM documents WHERE source_path LIKE '%latin1.txt'").rows[0]
     assert latin.endswith("Zürich, Genève, São Paulo.")
     [utf16] = store.query("SELECT text FROM documents WHERE source_path LIKE '%utf16.txt'").rows[0]
     assert utf16 == corpus_items()[2]["text"]

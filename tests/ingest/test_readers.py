@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import json
 from pathlib import Path
 
+from tests.conftest import corpus_items, news_page
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -14,7 +16,6 @@ from feint.config import IngestOptions
 from feint.ingest.inputs import InputRef
 from feint.ingest.readers import detect_format, read_ref
 from feint.ingest.records import Extracted, Item, Rejected
-from tests.conftest import corpus_items, news_page
 
 
 def _read(path: Path, **options: object) -> list[Item]:
@@ -77,8 +78,6 @@ def test_csv_and_json_rows_become_items(tmp_path: Path) -> None:
     items = corpus_items()[:2]
     csv_path = tmp_path / "c.csv"
     buf = io.StringIO()
-    import csv
-
     writer = csv.DictWriter(buf, fieldnames=["id", "outlet", "published", "title", "text"])
     writer.writeheader()
     for it in items:
@@ -94,14 +93,16 @@ def test_csv_and_json_rows_become_items(tmp_path: Path) -> None:
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Example Wire</title><link>https://wire.example/</link>
 <item><title>{t0}</title><link>https://wire.example/a</link><guid>a</guid>
-<pubDate>Tue, 29 Mar 2022 12:00:00 GMT</pubDate><description><![CDATA[<p>{s0}</p>]]></description></item>
+<pubDate>Tue, 29 Mar 2022 12:00:00 GMT</pubDate>
+<description><![CDATA[<p>{s0}</p>]]></description></item>
 <item><title>Empty</title><link>https://wire.example/b</link><guid>b</guid></item>
 </channel></rss>"""
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Example Atom</title>
 <entry><title>{t0}</title><link href="https://atom.example/a"/><id>urn:a</id>
-<updated>2022-06-01T08:00:00Z</updated><summary type="html">&lt;p&gt;{s0}&lt;/p&gt;</summary></entry>
+<updated>2022-06-01T08:00:00Z</updated>
+<summary type="html">&lt;p&gt;{s0}&lt;/p&gt;</summary></entry>
 </feed>"""
 
 
@@ -138,15 +139,19 @@ def _warc(path: Path, pages: list[tuple[str, str]], gz: bool) -> None:
             )
             writer.write_record(
                 writer.create_warc_record(
-                    url, "response", payload=io.BytesIO(html.encode("utf-8")),
+                    url,
+                    "response",
+                    payload=io.BytesIO(html.encode("utf-8")),
                     http_headers=headers,
                 )
             )
         image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
         writer.write_record(
             writer.create_warc_record(
-                "https://x.example/logo.png", "response",
-                payload=io.BytesIO(b"\x89PNG\r\n\x1a\n"), http_headers=image,
+                "https://x.example/logo.png",
+                "response",
+                payload=io.BytesIO(b"\x89PNG\r\n\x1a\n"),
+                http_headers=image,
             )
         )
 

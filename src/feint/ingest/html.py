@@ -76,8 +76,24 @@ def read_html(html: str, source_path: str, url: str | None = None, fmt: str = "h
     )
 
 
-_BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-                     "tr", "section", "article"})
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "tr",
+        "section",
+        "article",
+    }
+)
 
 
 def html_to_text(fragment: str) -> str:
