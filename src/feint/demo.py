@@ -34,8 +34,11 @@ def bundled_inputs() -> list[Path]:
     return [Path(str(root / SEED)), Path(str(root / CORPUS))]
 
 
-def run_demo(out_dir: str | Path, options: Options | None = None) -> DemoResult:
-    """Ingest the bundled case into ``out_dir/feint.duckdb`` (replacing it).
+def run_demo(
+    out_dir: str | Path, options: Options | None = None, db_path: str | Path | None = None
+) -> DemoResult:
+    """Ingest the bundled case into ``db_path`` (default ``out_dir/feint.duckdb``),
+    replacing that store.
 
     The seed article is ingested with its known metadata (published 24 May 2024 by
     Kyiv Post), the corpus with the metadata of each item.
@@ -43,8 +46,8 @@ def run_demo(out_dir: str | Path, options: Options | None = None) -> DemoResult:
     options = options or Options()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    db = out / "feint.duckdb"
-    for stale in (db, db.with_suffix(".duckdb.wal")):
+    db = Path(db_path) if db_path is not None else out / "feint.duckdb"
+    for stale in (db, Path(f"{db}.wal")):
         stale.unlink(missing_ok=True)
     seed, corpus = bundled_inputs()
     with Store.open(db) as store:

@@ -18,6 +18,10 @@ def demo_cmd(
     out: Annotated[
         Path, typer.Option("--out", help="Folder for the demo's store and report.")
     ] = Path("feint-demo"),
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="The store to write [default: OUT/feint.duckdb]; replaced."),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Run feint on the bundled case (an ISW assessment and 88 dated news items).
@@ -26,13 +30,13 @@ def demo_cmd(
     dated news items on Russian statements about talks (2022-2025).
 
     The case ships with feint, so the demo needs no network and no other files.
-    It replaces OUT/feint.duckdb each time.
+    It replaces its store (OUT/feint.duckdb, or --db) each time.
 
     Example:
 
       feint demo --out /tmp/feint-demo
     """
-    result = run_demo(out, load_options(config))
+    result = run_demo(out, load_options(config), db)
     print_summary(result.ingest, result.db_path)
     console.print(
         f"Documents: {result.documents} from {result.outlets} outlets, "
