@@ -10,7 +10,9 @@ from feint.config import IngestOptions, load_options
 from feint.errors import ConfigError
 
 
-def test_defaults_come_from_the_shipped_file() -> None:
+def test_the_shipped_file_and_the_dataclass_agree() -> None:
+    # Two places hold the defaults (the commented file users read, the dataclass
+    # the library uses without a file); this keeps them equal.
     assert load_options().ingest == IngestOptions()
 
 
