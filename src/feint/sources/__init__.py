@@ -1,0 +1,1 @@
+"""Stage 3, sources: who each source is (kind, count, affiliation, access)."""
