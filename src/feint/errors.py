@@ -52,3 +52,7 @@ class InputRejected(FeintError):
 
     Raised inside ingest readers and caught per item: it never stops a batch.
     """
+
+
+class ModelNotFoundError(UsageError):
+    """A spaCy pipeline or model path given to feint cannot be loaded."""

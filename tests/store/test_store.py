@@ -18,7 +18,7 @@ from feint.errors import (
     StoreNotFoundError,
 )
 from feint.store import DocumentRow, Store
-from feint.store.schema import LATEST_VERSION
+from feint.store.schema import LATEST_VERSION, MIGRATIONS
 
 CONTRACT_COLUMNS = {
     "doc_id", "source_path", "url", "outlet", "title", "published", "text", "raw_text",
@@ -52,8 +52,27 @@ def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
     path = tmp_path / "s.duckdb"
     Store.open(path).close()
     with Store.open(path) as store:
-        rows = store.query("SELECT version FROM schema_version").rows
-    assert rows == [(LATEST_VERSION,)]
+        rows = store.query("SELECT version FROM schema_version ORDER BY 1").rows
+    assert rows == [(v,) for v in range(1, LATEST_VERSION + 1)]
+
+
+def test_an_old_store_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "v1.duckdb"
+    with duckdb.connect(str(path)) as conn:  # a store as the first feint wrote it
+        conn.execute(
+            "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
+        )
+        for sql in MIGRATIONS[0][1]:
+            conn.execute(sql)
+        conn.execute("INSERT INTO schema_version VALUES (1, now())")
+        conn.execute(
+            "INSERT INTO documents (doc_id, source_path, status, ingested_at, text) "
+            "VALUES ('d1', 'a.txt', 'ok', now(), 'kept')"
+        )
+    with Store.open(path) as store:
+        assert store.schema_version() == LATEST_VERSION
+        assert store.query("SELECT text FROM documents").rows == [("kept",)]
+        assert "extract_runs" in store.table_counts()
 
 
 def test_a_store_from_a_newer_feint_is_refused(tmp_path: Path) -> None:

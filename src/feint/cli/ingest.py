@@ -87,7 +87,7 @@ def ingest_cmd(
         },
     )
     stdin = typer.get_binary_stream("stdin") if "-" in inputs else None
-    with Store.open(db) as store, _progress() as bar:
+    with Store.open(db) as store, progress_bar() as bar:
         task = bar.add_task("ingest", total=None)
 
         def advance(done: int, total: int, name: str) -> None:
@@ -128,7 +128,8 @@ def print_summary(report: IngestReport, db: Path | str) -> None:
         err_console.print(f"  rejected: {reason}", highlight=False, markup=False)
 
 
-def _progress() -> Progress:
+def progress_bar() -> Progress:
+    """The progress bar every long command shows (on standard error, cleared at the end)."""
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -38,12 +38,12 @@ from feint.sources.profile import SourceResolver
 # the report, not part of it ("..., although this assessment is at odds with ...",
 # "..., likely to delay ..."). Calibrated on the seed article; see tests.
 _CUT_AFTER_COMMA: Final = frozenset(
-    "although though whereas while likely which despite even".split()
+    ["although", "though", "whereas", "while", "likely", "which", "despite", "even"]
 )
 _SUBJECTS: Final = ("nsubj", "nsubjpass", "csubj")
-_TIME_PREPS: Final = frozenset("on in at since during by from".split())
+_TIME_PREPS: Final = frozenset(["on", "in", "at", "since", "during", "by", "from"])
 _COMPLEMENTIZERS: Final = frozenset({"that"})
-_QUOTE_CHARS: Final = "\"“”«»‘’„"
+_QUOTE_CHARS: Final = '"“”«»‘’„'
 
 
 @dataclass(slots=True)
@@ -168,7 +168,7 @@ def _verb_reports(doc: Doc) -> Iterable[_Found]:
                 if subj.lower_ == "it" and subj.dep_ == "nsubjpass":
                     subj = None  # "it was reported that": no source
                 else:
-                    found.source, found.source_head = _subtree(subj), _source_head(subj)
+                    found.source, found.source_head = _source_span(subj), _source_head(subj)
             found.conduit = _addressee(tok)
         if found.source is None and found.cue is not None and not _passive(tok):
             continue  # an imperative or a fragment: no one is reporting
@@ -255,6 +255,15 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _source_span(subj: Token) -> tuple[int, int]:
+    """The subject's subtree less a date the parser hung on it ("14 September Peskov")."""
+    lo, hi = _subtree(subj)
+    doc = subj.doc
+    while lo < subj.i and (doc[lo].ent_type_ == "DATE" or doc[lo].is_punct):
+        lo += 1
+    return lo, hi
+
+
 def _source_head(subj: Token) -> int:
     """For a relative pronoun ("officials who said"), the noun it stands for."""
     if subj.tag_ in ("WP", "WDT") and subj.head.dep_ == "relcl":
@@ -267,7 +276,7 @@ def _passive(tok: Token) -> bool:
 
 
 def _addressee(tok: Token) -> tuple[int, int] | None:
-    """"told Reuters", "said in an interview with Bloomberg": an outlet that relays."""
+    """ "told Reuters", "said in an interview with Bloomberg": an outlet that relays."""
     for c in tok.children:
         if c.dep_ in ("dobj", "dative") and tok.lemma_.lower() == "tell" and _is_outlet(c):
             return _subtree(c)
@@ -380,16 +389,40 @@ def _quote_reports(
             continue  # a report inside the quote was found; the quote is its content
         cue = _cue_near(doc, qspan, cue_tokens)
         if cue is not None:
-            f = _Found(Method.QUOTE, _cue_span(cue), _cue_lemma(cue), content_chars=(q.start, q.end))
+            f = _Found(
+                Method.QUOTE, _cue_span(cue), _cue_lemma(cue), content_chars=(q.start, q.end)
+            )
             subj = _subject(cue)
             if subj is None:
                 continue
-            f.source, f.source_head = _subtree(subj), _source_head(subj)
+            f.source, f.source_head = _source_span(subj), _source_head(subj)
             f.polarity = _polarity(cue)
             f.time = _time_of(cue)
             yield f
-        elif q.continues_previous:
+        elif q.continues_previous or _follows_quote(doc, q, found):
             yield _Found(Method.QUOTE_CONTINUED, None, "", content_chars=(q.start, q.end))
+
+
+def _follows_quote(doc: Doc, q: QuoteRegion, found: Sequence[_Found]) -> bool:
+    """An uncued quote in the paragraph of an attributed quote, or starting the next
+    paragraph, continues that speaker ('"We will go on," Peskov said. "The goals
+    remain."')."""
+    ends = [
+        (doc[f.content[1] - 1].idx + len(doc[f.content[1] - 1]), f)
+        for f in found
+        if f.content is not None and f.content[1] > f.content[0]
+    ]
+    before = [(end, f) for end, f in ends if end <= q.start]
+    if not before:
+        return False
+    end, f = max(before, key=lambda x: x[0])
+    assert f.content is not None
+    start = doc[f.content[0]].idx
+    quoted = doc.text[max(0, start - 1) : start + 1]
+    between = doc.text[end : q.start]
+    return (
+        any(c in _QUOTE_CHARS for c in quoted) and between.count("\n") <= 1 and len(between) < 200
+    )
 
 
 def _cue_near(doc: Doc, quote: Span, taken: set[int]) -> Token | None:
@@ -492,11 +525,7 @@ def _trim_punct(doc: Doc, lo: int, hi: int) -> tuple[int, int] | None:
 
 def _paired(doc: Doc, lo: int, hi: int) -> bool:
     """Whether both ends are quote marks (a quote kept whole)."""
-    return (
-        doc[lo].text in _QUOTE_CHARS
-        and doc[hi - 1].text in _QUOTE_CHARS
-        and hi - lo > 2
-    )
+    return doc[lo].text in _QUOTE_CHARS and doc[hi - 1].text in _QUOTE_CHARS and hi - lo > 2
 
 
 def _cut_commentary(doc: Doc, lo: int, hi: int) -> int:
@@ -548,11 +577,15 @@ def _nest(spans: Sequence[_CharSpans]) -> list[int | None]:
             for j, other in enumerate(spans):
                 lo, hi = other.content
                 size = hi - lo
-                if j != i and lo <= anchor[0] and anchor[1] <= hi and (
-                    size > sp.content[1] - sp.content[0]
-                ) and (
-                    best is None
-                    or (hi - lo) < (spans[best].content[1] - spans[best].content[0])
+                if (
+                    j != i
+                    and lo <= anchor[0]
+                    and anchor[1] <= hi
+                    and (size > sp.content[1] - sp.content[0])
+                    and (
+                        best is None
+                        or (hi - lo) < (spans[best].content[1] - spans[best].content[0])
+                    )
                 ):
                     best = j
         parents.append(best)
@@ -576,7 +609,7 @@ def _hedged(f: _Found, doc: Doc, content: tuple[int, int]) -> bool:
     if f.cue_lemma in lx.HEDGE_VERBS:
         return True
     words = doc.text[content[0] : content[1]].lower().split()
-    return any(w.strip(",.;:\"“”") in lx.HEDGE_WORDS for w in words[:12])
+    return any(w.strip(',.;:"“”') in lx.HEDGE_WORDS for w in words[:12])
 
 
 def _is_pronoun(tok: Token) -> bool:

@@ -140,7 +140,7 @@ def load_corpus(folder: str | Path, limit: int | None = None) -> list[Article]:
     order = _annotator_order(root)
     by_article: dict[str, list[Path]] = {}
     for ann in sorted(ann_dir.glob("*.ann")):
-        article, _, annotator = ann.stem.rpartition("_")
+        article = ann.stem.rpartition("_")[0]
         by_article.setdefault(article, []).append(ann)
     articles: list[Article] = []
     for txt in sorted(text_dir.glob("*.txt")):

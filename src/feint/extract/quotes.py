@@ -38,9 +38,7 @@ def find_quotes(text: str) -> list[QuoteRegion]:
     for r in regions:
         prev = out[-1] if out else None
         cont = bool(
-            prev
-            and text[prev.end - 1] not in "”»’\""
-            and text[prev.end : r.start].strip() == ""
+            prev and text[prev.end - 1] not in '”»’"' and text[prev.end : r.start].strip() == ""
         )
         out.append(QuoteRegion(r.start, r.end, cont))
     return out

@@ -46,5 +46,5 @@ def resolve_time(text: str, doc_date: date | None) -> date | None:
     }
     if doc_date is not None:
         settings["RELATIVE_BASE"] = datetime(doc_date.year, doc_date.month, doc_date.day)
-    parsed = dateparser.parse(core, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(core, languages=["en"], settings=settings)
     return parsed.date() if parsed else None

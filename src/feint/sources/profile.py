@@ -107,8 +107,10 @@ class SourceResolver:
 
     def _canonical(self, name: str, person: Span | None) -> str:
         if person is not None:
-            last = person[-1].text.lower().removesuffix("'s")
-            return self._full.get(last, person.text)
+            tokens = [t for t in person if t.tag_ != "POS"]
+            last = tokens[-1].text.lower().removesuffix("'s").removesuffix("’s")
+            return self._full.get(last, " ".join(t.text for t in tokens))
+        name = name.removesuffix("'s").removesuffix("’s")
         return _DETERMINERS.sub("", name).strip() or name
 
     def _pronoun(self, span: Span) -> SourceProfile:
@@ -118,7 +120,7 @@ class SourceResolver:
             name = self._full.get(ant[-1].text.lower(), ant.text)
             hit = known(name) or known(ant[-1].text)
             kind, aff = hit if hit else ("named_person", None)
-            return SourceProfile(name=name, kind=kind, count=1, affiliation=aff, access=None)
+            return SourceProfile(name=name, kind=kind, count=None, affiliation=aff, access=None)
         return SourceProfile(
             name=span.text, kind="anonymous", count=None, affiliation=None, access=None
         )

@@ -187,7 +187,25 @@ _V1: Final[tuple[str, ...]] = (
     """,
 )
 
-MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = ((1, _V1),)
+# Version 2: extraction bookkeeping. Which documents were extracted, by which model
+# (so `feint extract` is idempotent and `--force` redoes), the rule that found each
+# attribution, and the document each per-document source belongs to.
+_V2: Final[tuple[str, ...]] = (
+    """
+    CREATE TABLE extract_runs (
+        doc_id         VARCHAR PRIMARY KEY,
+        model          VARCHAR NOT NULL,
+        extractor      VARCHAR NOT NULL,
+        extracted_at   TIMESTAMP NOT NULL,
+        n_attributions INTEGER NOT NULL
+    )
+    """,
+    "ALTER TABLE attributions ADD COLUMN method VARCHAR",
+    "ALTER TABLE attributions ADD COLUMN source_name VARCHAR",
+    "ALTER TABLE sources ADD COLUMN doc_id VARCHAR",
+)
+
+MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = ((1, _V1), (2, _V2))
 """(version, statements) in order; the last version is what this feint writes."""
 
 LATEST_VERSION: Final[int] = MIGRATIONS[-1][0]

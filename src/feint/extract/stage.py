@@ -1,0 +1,205 @@
+"""Stage 2, extract: documents in the store to ``attributions`` and ``sources``.
+
+Idempotent per document: a document listed in ``extract_runs`` is skipped unless
+``force``. A document that breaks the parser is recorded in ``extract_errors`` and
+the batch goes on. Each batch of documents is written in one transaction, its old
+rows replaced, so a crash leaves every document either extracted whole or not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Final
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from feint.config import ExtractOptions
+from feint.extract.component import PUBLISHED_KEY
+from feint.extract.nlp import load_pipeline
+from feint.extract.records import Attribution
+from feint.store import Store
+
+log = logging.getLogger(__name__)
+
+EXTRACTOR_VERSION: Final = "rules-1"
+
+ProgressFn = Callable[[int, int], None]
+"""progress(done, total) after each batch of documents."""
+
+_ATTR_COLUMNS: Final = (
+    "attr_id", "doc_id", "parent_id", "source_id", "source_text", "source_start",
+    "source_end", "cue_text", "cue_start", "cue_end", "cue_lemma", "content_text",
+    "content_start", "content_end", "conduit_text", "conduit_start", "conduit_end",
+    "polarity", "hedged", "time_text", "time_resolved", "method", "source_name",
+)  # fmt: skip
+_SOURCE_COLUMNS: Final = (
+    "source_id", "name", "kind", "count", "affiliation", "access", "doc_id"
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class ExtractReport:
+    """What one ``extract`` call did."""
+
+    documents: int = 0
+    skipped: int = 0
+    attributions: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+def extract(
+    store: Store,
+    options: ExtractOptions | None = None,
+    *,
+    force: bool = False,
+    nlp: Language | None = None,
+    progress: ProgressFn | None = None,
+) -> ExtractReport:
+    """Extract attributions from the store's documents.
+
+    Args:
+        store: an open, writable store.
+        options: model, batch size, processes, length limit.
+        force: redo documents already extracted.
+        nlp: a loaded pipeline with ``feint_attributions`` (loaded from options if None).
+        progress: called after each batch with (done, total).
+    """
+    options = options or ExtractOptions()
+    todo = store.query(
+        "SELECT doc_id, text, published FROM documents WHERE status = 'ok' "
+        + ("" if force else "AND doc_id NOT IN (SELECT doc_id FROM extract_runs) ")
+        + "ORDER BY doc_id"
+    ).rows
+    total_ok = store.query("SELECT count(*) FROM documents WHERE status = 'ok'").rows[0][0]
+    report = ExtractReport(skipped=int(total_ok) - len(todo))
+    if not todo:
+        return report
+    nlp = nlp or load_pipeline(options.model)
+    model = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+    done = 0
+    for chunk in _chunks(todo, max(options.batch_size * max(options.n_process, 1), 1)):
+        parsed = list(_parse(nlp, chunk, options, report))
+        _write(store, parsed, model)
+        report.documents += len(parsed)
+        report.attributions += sum(len(atts) for _, atts in parsed)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, len(todo))
+    record_errors(store, report.errors)
+    return report
+
+
+def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def _parse(
+    nlp: Language, chunk: Sequence[Any], options: ExtractOptions, report: ExtractReport
+) -> Iterator[tuple[str, list[Attribution]]]:
+    """(doc_id, attributions) for each document that parses; errors recorded."""
+    good: list[tuple[str, Doc]] = []
+    for doc_id, text, published in chunk:
+        if len(text) > options.max_chars:
+            _error(
+                report,
+                doc_id,
+                f"document too long for the parser ({len(text):,} "
+                f"characters > max_chars {options.max_chars:,}); split it into parts",
+            )
+            continue
+        doc = nlp.make_doc(text)
+        doc.user_data[PUBLISHED_KEY] = published if isinstance(published, date) else None
+        good.append((doc_id, doc))
+    try:
+        docs = nlp.pipe(
+            (d for _, d in good), batch_size=options.batch_size, n_process=options.n_process
+        )
+        for (doc_id, _), doc in zip(good, docs, strict=True):
+            yield doc_id, list(doc._.attributions or [])
+    except Exception:  # one document broke the batch: redo one by one to find it
+        log.warning("a batch failed; parsing its documents one by one", exc_info=True)
+        for doc_id, doc in good:
+            try:
+                out = nlp(doc)
+            except Exception as e:
+                _error(report, doc_id, f"the parser failed ({type(e).__name__}: {e})")
+                continue
+            yield doc_id, list(out._.attributions or [])
+
+
+def _error(report: ExtractReport, doc_id: str, message: str) -> None:
+    report.errors.append((doc_id, message))
+    log.warning("document %s: %s", doc_id[:12], message)
+
+
+def _write(store: Store, parsed: Sequence[tuple[str, list[Attribution]]], model: str) -> None:
+    doc_ids = [d for d, _ in parsed]
+    attr_rows: list[list[Any]] = []
+    source_rows: dict[str, list[Any]] = {}
+    for doc_id, atts in parsed:
+        ids = [attr_id(doc_id, a.index) for a in atts]
+        for a in atts:
+            sid = None
+            if a.profile is not None:
+                sid = source_id(doc_id, a.profile.name, a.profile.kind)
+                p = a.profile
+                source_rows.setdefault(
+                    sid, [sid, p.name, p.kind, p.count, p.affiliation, p.access, doc_id]
+                )
+            attr_rows.append(_attr_row(doc_id, ids, a, sid))
+    now = datetime.now(UTC).replace(tzinfo=None)
+    runs = [[d, model, EXTRACTOR_VERSION, now, len(a)] for d, a in parsed]
+    with store.transaction():
+        for table in ("attributions", "sources", "extract_runs", "extract_errors"):
+            store.delete_where_in(table, "doc_id", doc_ids)
+        store.insert_rows("attributions", _ATTR_COLUMNS, attr_rows)
+        store.insert_rows("sources", _SOURCE_COLUMNS, list(source_rows.values()))
+        store.insert_rows(
+            "extract_runs",
+            ("doc_id", "model", "extractor", "extracted_at", "n_attributions"),
+            runs,
+        )
+
+
+def record_errors(store: Store, errors: Sequence[tuple[str, str]]) -> None:
+    """Store why documents could not be extracted (replacing earlier errors)."""
+    if not errors:
+        return
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with store.transaction():
+        store.delete_where_in("extract_errors", "doc_id", [d for d, _ in errors])
+        store.insert_rows(
+            "extract_errors",
+            ("doc_id", "stage", "error", "failed_at"),
+            [[d, "extract", msg, now] for d, msg in dict(errors).items()],
+        )
+
+
+def _attr_row(doc_id: str, ids: list[str], a: Attribution, sid: str | None) -> list[Any]:
+    def parts(span: Any) -> list[Any]:
+        return [None, None, None] if span is None else [span.text, span.start, span.end]
+
+    return [
+        ids[a.index], doc_id, None if a.parent is None else ids[a.parent], sid,
+        *parts(a.source), *parts(a.cue), a.cue_lemma or None, *parts(a.content),
+        *parts(a.conduit), a.polarity.value, a.hedged,
+        a.time.text if a.time else None, a.time_resolved, a.method.value,
+        a.profile.name if a.profile else None,
+    ]  # fmt: skip
+
+
+def attr_id(doc_id: str, index: int) -> str:
+    """An attribution's id: its document and its place in it."""
+    return f"{doc_id[:16]}-{index:03d}"
+
+
+def source_id(doc_id: str, name: str, kind: str) -> str:
+    """A source's id within one document (sources are merged across documents later)."""
+    key = f"{doc_id}\0{name.lower()}\0{kind}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
