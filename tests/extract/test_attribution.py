@@ -36,7 +36,8 @@ CASES = [
     ),
     (
         'Lavrov said: "The West must accept the new realities on the ground."',
-        [("Lavrov", "said", '"The West must accept the new realities on the ground."',
+        # PolNeAR's cue takes the colon ("said:").
+        [("Lavrov", "said:", '"The West must accept the new realities on the ground."',
           None, "assert", "verb")],
     ),
     (
@@ -59,7 +60,9 @@ CASES = [
     ),
     (
         "Lavrov's claim that Kyiv had refused to negotiate was false.",
-        [("Lavrov's", "claim", "Kyiv had refused to negotiate", None, "assert", "noun")],
+        [("Lavrov's", "claim", "Kyiv had refused to negotiate", None, "assert", "noun"),
+         # A stance inside the claim, relayed by Lavrov.
+         ("Kyiv", "had refused", "to negotiate", "Lavrov's", "assert", "verb")],
     ),
     (
         "Western media has cited unnamed officials as confirming that Putin wants a ceasefire.",

