@@ -226,7 +226,7 @@ def _object_complement(tok: Token, lemma: str) -> Token | None:
 def _parenthetical(tok: Token) -> tuple[int, int] | None:
     """ "This campaign, he says, is different": the clause around a reporting verb
     the parser hung on it as a parenthetical."""
-    if tok.dep_ not in ("parataxis", "ccomp") or tok.head.i < tok.i and tok.dep_ == "ccomp":
+    if tok.dep_ not in ("parataxis", "ccomp") or (tok.head.i < tok.i and tok.dep_ == "ccomp"):
         return None
     host = tok.head
     lo, hi = host.left_edge.i, host.right_edge.i + 1
