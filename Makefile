@@ -26,8 +26,8 @@ demo: $(STAMP)
 	$(BIN)/feint demo --out $(OUT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench train
+	$(BIN)/ruff format --check src tests bench train
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -39,6 +39,7 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/extract.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

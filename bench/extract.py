@@ -62,7 +62,7 @@ def main() -> None:
     for nlp in (plain, feint):
         list(nlp.pipe(texts[:1]))
     results = {
-        "machine": f"{platform.processor() or platform.machine()}, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, Python {platform.python_version()}",
         "n_process": args.n_process,
         "spacy": run(plain, texts, args.n_process, args.batch_size),
         "feint": run(feint, texts, args.n_process, args.batch_size),

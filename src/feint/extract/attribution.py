@@ -30,6 +30,7 @@ from typing import Final
 from spacy.tokens import Doc, Span, Token
 
 from feint.extract import lexicon as lx
+from feint.extract.cuemodel import CueModel, candidates
 from feint.extract.quotes import QuoteRegion, find_quotes
 from feint.extract.records import Attribution, Method, Polarity, TextSpan
 from feint.extract.timex import resolve_time
@@ -67,12 +68,18 @@ class _Found:
     skip_tokens: set[int] = field(default_factory=set)
 
 
-def find_attributions(doc: Doc, doc_date: date | None = None) -> list[Attribution]:
-    """Every attribution the rules find in ``doc``, in text order.
+def find_attributions(
+    doc: Doc, doc_date: date | None = None, cue_model: CueModel | None = None
+) -> list[Attribution]:
+    """Every attribution the rules (and the cue model, if given) find in ``doc``.
 
     Args:
         doc: a parsed document (tagger, parser, lemmatizer and NER).
         doc_date: the publication date, to resolve "on May 24" and "in January".
+        cue_model: a trained cue detector for cues the word lists miss.
+
+    Returns:
+        Attributions in text order of their content.
     """
     quotes = find_quotes(doc.text)
     found: list[_Found] = []
@@ -81,6 +88,8 @@ def find_attributions(doc: Doc, doc_date: date | None = None) -> list[Attributio
     found.extend(_noun_reports(doc))
     found.extend(_headline_colons(doc))
     found = _dedupe(found)
+    if cue_model is not None:
+        found.extend(_model_reports(doc, quotes, found, cue_model))
     found.extend(_quote_reports(doc, quotes, found))
     spans = [_char_spans(doc, f, quotes, doc_date) for f in found]
     order = sorted(range(len(found)), key=lambda i: spans[i].content[0])
@@ -150,10 +159,7 @@ def _verb_reports(doc: Doc, quotes: Sequence[QuoteRegion]) -> Iterable[_Found]:
             continue
         if lemma in lx.CATENATIVES and any(c.dep_ == "xcomp" for c in tok.children):
             continue  # "continues to report": the cue is found at "report"
-        if lemma in lx.CITING_VERBS and any(
-            c.dep_ == "prep" and c.lower_ == "as" and any(g.tag_ == "VBG" for g in c.children)
-            for c in tok.children
-        ):
+        if _citing_frame(tok):
             continue  # "cited officials as confirming that": found at "confirming"
         comps = [c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i]
         comps = comps or [c for c in tok.children if c.dep_ == "ccomp"]
@@ -258,6 +264,14 @@ def _right_bound(verb: Token, content_head: Token) -> int:
         if stops:
             bound = min(bound, c.left_edge.i)
     return bound
+
+
+def _citing_frame(tok: Token) -> bool:
+    """ "cited officials as confirming that": the report is found at "confirming"."""
+    return tok.lemma_.lower() in lx.CITING_VERBS and any(
+        c.dep_ == "prep" and c.lower_ == "as" and any(g.tag_ == "VBG" for g in c.children)
+        for c in tok.children
+    )
 
 
 def _citing_head(tok: Token) -> Token | None:
@@ -387,6 +401,42 @@ def _time_of(tok: Token) -> tuple[int, int] | None:
         if c.dep_ in ("npadvmod", "tmod") and c.ent_type_ == "DATE":
             return c.left_edge.i, c.right_edge.i + 1
     return None
+
+
+def _model_reports(
+    doc: Doc, quotes: Sequence[QuoteRegion], found: Sequence[_Found], model: CueModel
+) -> Iterable[_Found]:
+    """Cues the model finds where the rules found none, with spans by the same rules."""
+    taken = {i for f in found if f.cue for i in range(*f.cue)}
+    covered_heads = {i for f in found if f.content for i in range(*f.content)}
+    for tok in candidates(doc):
+        if tok.i in taken or _citing_frame(tok) or model.probability(tok, quotes) < model.threshold:
+            continue
+        subj = (
+            _subject(tok)
+            if tok.pos_ == "VERB"
+            else next((c for c in tok.children if c.dep_ == "poss"), None)
+        )
+        comps = [c for c in tok.children if c.dep_ in ("ccomp", "acl") and c.i > tok.i]
+        head = comps[0] if comps else _object_complement(tok, "say")
+        if head is None:
+            head = next((c for c in tok.children if c.i > tok.i and c.dep_ in (
+                "dobj", "xcomp", "prep", "attr", "acomp", "oprd")), None)  # fmt: skip
+            if head is not None and head.dep_ == "prep":
+                head = next((g for g in head.children if g.dep_ in ("pobj", "pcomp")), head)
+        if head is None or (subj is None and tok.i not in covered_heads and tok.pos_ == "NOUN"):
+            continue
+        if subj is not None and subj.lower_ in _FIRST_PERSON and _in_quote(tok, quotes):
+            continue
+        lo, hi = _clause_span(head) if comps else _subtree(head)
+        f = _Found(Method.MODEL, _cue_span(tok) if tok.pos_ == "VERB" else (tok.i, tok.i + 1),
+                   tok.lemma_.lower(), (lo, hi), clausal=bool(comps))  # fmt: skip
+        if subj is not None:
+            f.source, f.source_head = _source_span(subj), _source_head(subj)
+        f.polarity = _polarity(tok)
+        f.time = _time_of(tok)
+        taken.update(range(tok.i, tok.i + 1))
+        yield f
 
 
 # -- 3. according to -------------------------------------------------------------------

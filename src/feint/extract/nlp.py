@@ -16,8 +16,12 @@ log = logging.getLogger(__name__)
 REQUIRED = ("tagger", "parser", "lemmatizer", "ner")
 
 
-def load_pipeline(model: str) -> Language:
+def load_pipeline(model: str, cue_model: str = "builtin") -> Language:
     """The spaCy pipeline ``model`` (package name or folder) with feint's component.
+
+    Args:
+        model: an installed pipeline's name or a pipeline folder.
+        cue_model: "builtin", "none" or the path of a trained cue model.
 
     Raises:
         ModelNotFoundError: not installed, not a pipeline folder, or lacking a
@@ -38,6 +42,6 @@ def load_pipeline(model: str) -> Language:
             f"The spaCy pipeline {model!r} lacks {', '.join(missing)}; feint needs a "
             "tagger, a parser, a lemmatizer and NER (e.g. en_core_web_sm)."
         )
-    nlp.add_pipe("feint_attributions", last=True)
+    nlp.add_pipe("feint_attributions", last=True, config={"cue_model": cue_model})
     log.info("loaded %s (%s)", model, ", ".join(nlp.pipe_names))
     return nlp

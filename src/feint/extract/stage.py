@@ -79,7 +79,7 @@ def extract(
     report = ExtractReport(skipped=int(total_ok) - len(todo))
     if not todo:
         return report
-    nlp = nlp or load_pipeline(options.model)
+    nlp = nlp or load_pipeline(options.model, options.cue_model)
     model = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
     done = 0
     for chunk in _chunks(todo, max(options.batch_size * max(options.n_process, 1), 1)):
