@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from feint.config import Options
+from feint.extract.stage import ExtractReport, ProgressFn, extract
 from feint.ingest import IngestReport, Metadata, ingest
 from feint.ingest.dates import parse_date
 from feint.store import Store
@@ -26,6 +27,9 @@ class DemoResult:
     first_date: str | None
     last_date: str | None
     outlets: int
+    extract: ExtractReport
+    by_kind: list[tuple[str, int]]
+    relayed_examples: list[tuple[str, str, str]]
 
 
 def bundled_inputs() -> list[Path]:
@@ -35,10 +39,13 @@ def bundled_inputs() -> list[Path]:
 
 
 def run_demo(
-    out_dir: str | Path, options: Options | None = None, db_path: str | Path | None = None
+    out_dir: str | Path,
+    options: Options | None = None,
+    db_path: str | Path | None = None,
+    progress: ProgressFn | None = None,
 ) -> DemoResult:
-    """Ingest the bundled case into ``db_path`` (default ``out_dir/feint.duckdb``),
-    replacing that store.
+    """Run the flow so far (ingest, extract) on the bundled case into ``db_path``
+    (default ``out_dir/feint.duckdb``), replacing that store.
 
     The seed article is ingested with its known metadata (published 24 May 2024 by
     Kyiv Post), the corpus with the metadata of each item.
@@ -58,9 +65,22 @@ def run_demo(
             Metadata(outlet="kyivpost.com", published=parse_date("2024-05-24")),
         )
         report.merge(ingest(store, [str(corpus)], options.ingest))
+        extracted = extract(store, options.extract, progress=progress)
+        by_kind = store.query(
+            "SELECT s.kind, count(*) AS n FROM attributions a JOIN sources s USING (source_id) "
+            "GROUP BY 1 ORDER BY n DESC, 1"
+        ).rows
+        examples = store.query(
+            "SELECT source_text, cue_text, conduit_text FROM attributions "
+            "WHERE conduit_text IS NOT NULL ORDER BY attr_id LIMIT 3"
+        ).rows
         row = store.query(
             "SELECT count(*), sum(json_array_length(furniture)), min(published)::VARCHAR, "
             "max(published)::VARCHAR, count(DISTINCT outlet) FROM documents "
             "WHERE status = 'ok'"
         ).rows[0]
-    return DemoResult(str(db), report, int(row[0]), int(row[1] or 0), row[2], row[3], int(row[4]))
+    return DemoResult(
+        str(db), report, int(row[0]), int(row[1] or 0), row[2], row[3], int(row[4]),
+        extracted, [(str(k), int(n)) for k, n in by_kind],
+        [(str(a), str(b), str(c)) for a, b, c in examples],
+    )  # fmt: skip

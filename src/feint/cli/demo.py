@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from feint.cli.ingest import print_summary
+from feint.cli.ingest import print_summary, progress_bar
 from feint.cli.options import ConfigOption
 from feint.cli.output import console
 from feint.config import load_options
@@ -36,7 +36,12 @@ def demo_cmd(
 
       feint demo --out /tmp/feint-demo
     """
-    result = run_demo(out, load_options(config), db)
+    with progress_bar() as bar:
+        task = bar.add_task("extract", total=None)
+        result = run_demo(
+            out, load_options(config), db,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )  # fmt: skip
     print_summary(result.ingest, result.db_path)
     console.print(
         f"Documents: {result.documents} from {result.outlets} outlets, "
@@ -44,6 +49,14 @@ def demo_cmd(
         f"{result.furniture_lines} furniture line(s) set apart.",
         highlight=False,
     )
+    kinds = ", ".join(f"{kind} {n}" for kind, n in result.by_kind)
+    console.print(
+        f"Attributions: {result.extract.attributions} from {result.extract.documents} "
+        f"documents; by source kind: {kinds}.",
+        highlight=False,
+    )
+    for source, cue, conduit in result.relayed_examples:
+        console.print(f"  e.g. {source} {cue} (via {conduit})", highlight=False, markup=False)
     console.print(
         f"Explore it:  feint documents --db {result.db_path}\n"
         f'             feint query "SELECT outlet, count(*) FROM documents GROUP BY 1" '

@@ -136,7 +136,11 @@ def _inherit(atts: list[Attribution], doc_date: date | None) -> list[Attribution
         if a.parent is None:
             continue
         p = atts[a.parent]
-        conduit = a.conduit if a.conduit is not None else p.source
+        conduit = a.conduit
+        if conduit is None and p.source is not None and (
+            a.source is None or p.source.text != a.source.text
+        ):
+            conduit = p.source
         time = a.time if a.time is not None else p.time
         resolved = a.time_resolved if a.time is not None else p.time_resolved
         atts[i] = replace(a, conduit=conduit, time=time, time_resolved=resolved)
