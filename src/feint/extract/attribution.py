@@ -137,8 +137,10 @@ def _inherit(atts: list[Attribution], doc_date: date | None) -> list[Attribution
             continue
         p = atts[a.parent]
         conduit = a.conduit
-        if conduit is None and p.source is not None and (
-            a.source is None or p.source.text != a.source.text
+        if (
+            conduit is None
+            and p.source is not None
+            and (a.source is None or p.source.text != a.source.text)
         ):
             conduit = p.source
         time = a.time if a.time is not None else p.time
