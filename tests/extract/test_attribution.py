@@ -69,6 +69,10 @@ CASES = [
         [("unnamed officials", "confirming", "Putin wants a ceasefire", "Western media",
           "assert", "citing")],
     ),
+    (
+        "The plan, based on claims by two Kremlin insiders, would freeze the front line.",
+        [("two Kremlin insiders", "claims", "The plan", None, "assert", "noun")],
+    ),
     ("The weather was cold and the talks were long.", []),
     ("Say that again, please.", []),
     ("The report ran to forty pages and was never published.", []),
@@ -139,3 +143,21 @@ def test_quote_paragraphs_continue_the_same_speaker(nlp: Language) -> None:
     assert [a.method.value for a in atts] == ["verb", "quote_continued", "verb"]
     assert all(a.profile is not None and a.profile.name == "Peskov" for a in atts)
     assert atts[1].content.text.startswith("“The goals")
+
+
+def test_statements_from_sources_nest_in_the_report_that_cites_them(nlp: Language) -> None:
+    text = (
+        "Western media reported similar interest from Putin in a negotiated ceasefire or "
+        "settlement based on statements from unspecified Russian sources with some level "
+        "of alleged connection to Putin or the Kremlin in December 2023."
+    )
+    outer, inner = find_attributions(nlp(text))
+    assert (outer.source and outer.source.text, outer.cue and outer.cue.text) == (
+        "Western media", "reported")  # fmt: skip
+    assert inner.source is not None and inner.source.text == "unspecified Russian sources"
+    assert inner.content.text == (
+        "similar interest from Putin in a negotiated ceasefire or settlement"
+    )
+    assert inner.conduit is not None and inner.conduit.text == "Western media"
+    assert inner.profile is not None
+    assert (inner.profile.kind, inner.profile.affiliation) == ("anonymous", "Russian")

@@ -86,6 +86,7 @@ def find_attributions(
     found.extend(_verb_reports(doc, quotes))
     found.extend(_according_to(doc))
     found.extend(_noun_reports(doc))
+    found.extend(_based_on_reports(doc))
     found.extend(_headline_colons(doc))
     found = _dedupe(found)
     if cue_model is not None:
@@ -505,6 +506,42 @@ def _noun_reports(doc: Doc) -> Iterable[_Found]:
         found = _Found(Method.NOUN, (tok.i, tok.i + 1), tok.lemma_.lower(), _clause_span(clause))
         found.source, found.source_head = source, head
         found.polarity = Polarity.DENY if tok.lemma_.lower() == "denial" else Polarity.ASSERT
+        yield found
+
+
+def _based_on_reports(doc: Doc) -> Iterable[_Found]:
+    """ "reported similar interest ... based on statements from unspecified sources":
+    the report noun is the cue, its "from"/"by" object the source, and what the
+    "based on" phrase qualifies is the content."""
+    for tok in doc:
+        if tok.lower_ not in ("based", "citing", "drawing") or tok.dep_ not in ("prep", "acl"):
+            continue
+        prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")),
+                    None) if tok.lower_ != "citing" else tok  # fmt: skip
+        noun = (
+            next((c for c in prep.children if c.dep_ in ("pobj", "dobj")), None) if prep else None
+        )
+        if noun is None or noun.lemma_.lower() not in lx.REPORT_NOUNS:
+            continue
+        by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "by")),
+                  None)  # fmt: skip
+        pobj = next((g for g in by.children if g.dep_ == "pobj"), None) if by else None
+        if pobj is None:
+            continue
+        head = tok.head
+        if head.pos_ in ("VERB", "AUX"):
+            comps = [c for c in head.children if c.i > head.i and c.dep_ in ("dobj", "ccomp")]
+            if not comps:
+                continue
+            lo = comps[0].left_edge.i
+        else:
+            lo = head.left_edge.i
+        content = _trim_punct(doc, lo, tok.i)
+        if content is None:
+            continue
+        found = _Found(Method.NOUN, (noun.i, noun.i + 1), noun.lemma_.lower(), content,
+                       clausal=False)  # fmt: skip
+        found.source, found.source_head = _subtree(pobj), pobj.i
         yield found
 
 
