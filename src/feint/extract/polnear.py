@@ -206,13 +206,16 @@ def evaluate(
     nlp: Language,
     limit: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    n_process: int = 1,
 ) -> dict[str, dict[str, dict[str, float]]]:
     """Score ``nlp`` (with ``feint_attributions``) on a PolNeAR-layout folder."""
     articles = load_corpus(folder, limit)
     scorer = Scorer()
-    docs = nlp.pipe((a.text for a in articles), batch_size=16)
-    for n, (art, doc) in enumerate(zip(articles, docs, strict=True), start=1):
-        scorer.add(art.text, [as_roles(art.text, a) for a in doc._.attributions], art.gold)
+    from feint.extract.nlp import pipe_attributions
+
+    parsed = pipe_attributions(nlp, ((a.text, None) for a in articles), 16, n_process)
+    for n, (art, (_, atts)) in enumerate(zip(articles, parsed, strict=True), start=1):
+        scorer.add(art.text, [as_roles(art.text, a) for a in atts], art.gold)
         if progress is not None:
             progress(n, len(articles))
     return scorer.result()

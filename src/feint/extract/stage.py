@@ -16,11 +16,9 @@ from datetime import UTC, date, datetime
 from typing import Any, Final
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from feint.config import ExtractOptions
-from feint.extract.component import PUBLISHED_KEY
-from feint.extract.nlp import load_pipeline
+from feint.extract.nlp import load_pipeline, pipe_attributions
 from feint.extract.records import Attribution
 from feint.store import Store
 
@@ -103,7 +101,7 @@ def _parse(
     nlp: Language, chunk: Sequence[Any], options: ExtractOptions, report: ExtractReport
 ) -> Iterator[tuple[str, list[Attribution]]]:
     """(doc_id, attributions) for each document that parses; errors recorded."""
-    good: list[tuple[str, Doc]] = []
+    good: list[tuple[str, str, date | None]] = []
     for doc_id, text, published in chunk:
         if len(text) > options.max_chars:
             _error(
@@ -113,24 +111,23 @@ def _parse(
                 f"characters > max_chars {options.max_chars:,}); split it into parts",
             )
             continue
-        doc = nlp.make_doc(text)
-        doc.user_data[PUBLISHED_KEY] = published if isinstance(published, date) else None
-        good.append((doc_id, doc))
+        good.append((doc_id, text, published if isinstance(published, date) else None))
     try:
-        docs = nlp.pipe(
-            (d for _, d in good), batch_size=options.batch_size, n_process=options.n_process
-        )
-        for (doc_id, _), doc in zip(good, docs, strict=True):
-            yield doc_id, list(doc._.attributions or [])
+        parsed = list(pipe_attributions(
+            nlp, ((t, p) for _, t, p in good), options.batch_size, options.n_process
+        ))  # fmt: skip
     except Exception:  # one document broke the batch: redo one by one to find it
         log.warning("a batch failed; parsing its documents one by one", exc_info=True)
-        for doc_id, doc in good:
+        for doc_id, text, published in good:
             try:
-                out = nlp(doc)
+                [(_, atts)] = list(pipe_attributions(nlp, [(text, published)]))
             except Exception as e:
                 _error(report, doc_id, f"the parser failed ({type(e).__name__}: {e})")
                 continue
-            yield doc_id, list(out._.attributions or [])
+            yield doc_id, atts
+        return
+    for (doc_id, _, _), (_, atts) in zip(good, parsed, strict=True):
+        yield doc_id, atts
 
 
 def _error(report: ExtractReport, doc_id: str, message: str) -> None:
