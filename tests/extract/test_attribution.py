@@ -73,6 +73,21 @@ CASES = [
         "The plan, based on claims by two Kremlin insiders, would freeze the front line.",
         [("two Kremlin insiders", "claims", "The plan", None, "assert", "noun")],
     ),
+    (
+        "Peskov said: «The West must accept the new realities on the ground.»",
+        [("Peskov", "said:", "«The West must accept the new realities on the ground.»", None,
+          "assert", "verb")],
+    ),
+    (
+        "‘We are ready for talks with anyone,’ Lavrov said.",
+        [("Lavrov", "said", "‘We are ready for talks with anyone,’", None, "assert", "verb")],
+    ),
+    (
+        "“The goals remain unchanged,” he said, adding that talks “are possible only "
+        "on our terms.”",
+        [("he", "said", "“The goals remain unchanged,”", None, "assert", "verb"),
+         ("he", "adding", "talks “are possible only on our terms.”", None, "assert", "verb")],
+    ),
     ("The weather was cold and the talks were long.", []),
     ("Say that again, please.", []),
     ("The report ran to forty pages and was never published.", []),

