@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from feint.cli.ingest import progress_bar
+from feint.cli.judge import JudgeOption
 from feint.cli.output import console
 
 app = typer.Typer(help="Score feint's components on annotated data.", no_args_is_help=True)
@@ -55,4 +56,49 @@ def polnear_cmd(
         table.add_row(
             role, *(f"{v:.3f}" for v in (e["p"], e["r"], e["f1"], o["p"], o["r"], o["f1"]))
         )
+    console.print(table)
+
+
+@app.command("nli")
+def nli_cmd(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="JSONL with premise, hypothesis, label (and source)."),
+    ] = None,
+    judge_name: JudgeOption = "feint-nli",
+    held_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--held-out",
+            help="Score the tenth of this train.jsonl that feint-nli was not trained on.",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score an entailment judge: accuracy, macro-F1, per-label P/R/F1, confusion, by source.
+
+    Examples:
+
+      feint eval nli ../shared/data/nli/dev.jsonl --judge rules --json
+
+      feint eval nli --held-out ../shared/data/nli/train.jsonl
+    """
+    from feint.errors import UsageError
+    from feint.relate.judge import get_judge
+    from feint.relate.nli_eval import evaluate, held_out_rows, read_pairs
+
+    if (file is None) == (held_out is None):
+        raise UsageError("Give a JSONL file or --held-out TRAIN.jsonl (one of the two).")
+    rows = held_out_rows(held_out) if held_out is not None else read_pairs(file)  # type: ignore[arg-type]
+    judge = get_judge(judge_name)
+    with progress_bar() as bar:
+        task = bar.add_task("judge", total=len(rows))
+        scores = evaluate(judge, rows, lambda n, total: bar.update(task, completed=n))
+    if as_json:
+        typer.echo(json.dumps(scores))
+        return
+    table = Table("subset", "n", "accuracy", "macro-F1")
+    table.add_row("all", str(scores["n"]), f"{scores['accuracy']:.3f}", f"{scores['macro_f1']:.3f}")
+    for source, s in scores["by_source"].items():
+        table.add_row(source[:60], str(s["n"]), f"{s['accuracy']:.3f}", f"{s['macro_f1']:.3f}")
     console.print(table)

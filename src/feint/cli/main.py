@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 
 from feint import __version__
-from feint.cli import demo, documents, evaluate, extract, ingest, query
+from feint.cli import demo, documents, evaluate, extract, ingest, judge, query
 from feint.cli.output import err_console
 from feint.errors import FeintError
 
@@ -56,6 +56,7 @@ app.command("extract")(_friendly(extract.extract_cmd))
 app.command("documents")(_friendly(documents.documents_cmd))
 app.command("query")(_friendly(query.query_cmd))
 app.command("demo")(_friendly(demo.demo_cmd))
+app.command("judge")(_friendly(judge.judge_cmd))
 for _command in evaluate.app.registered_commands:
     assert _command.callback is not None
     _command.callback = _friendly(_command.callback)

