@@ -21,7 +21,7 @@ from feint.ingest.furniture import Cleaned, remove_furniture
 from feint.ingest.inputs import expand_inputs
 from feint.ingest.language import guess_language
 from feint.ingest.readers import read_ref
-from feint.ingest.records import Extracted, Metadata, Rejected
+from feint.ingest.records import Extracted, Metadata, Rejected, internal_error
 from feint.store import DocumentRow, Store
 
 log = logging.getLogger(__name__)
@@ -154,11 +154,7 @@ def ingest(
     try:
         for done, ref in enumerate(refs, start=1):
             for item in read_ref(ref, options, stdin=stdin, client=client):
-                pending.append(
-                    make_document(item, options, metadata)
-                    if isinstance(item, Extracted)
-                    else _rejected(item)
-                )
+                pending.append(_document(item, options, metadata))
                 if len(pending) >= options.batch_size:
                     flush()
             if progress is not None:
@@ -176,6 +172,21 @@ def ingest(
         len(report.rejected),
     )
     return report
+
+
+def _document(
+    item: Extracted | Rejected, options: IngestOptions, metadata: Metadata
+) -> DocumentRow:
+    """The row for one item; a failure in feint itself rejects the item, not the batch."""
+    if isinstance(item, Rejected):
+        return _rejected(item)
+    try:
+        return make_document(item, options, metadata)
+    except Exception as e:
+        log.exception("unexpected error making a document of %s", item.source_path)
+        return _rejected(
+            Rejected(item.source_path, internal_error(item.source_path, e), item.format, item.url)
+        )
 
 
 def _route(

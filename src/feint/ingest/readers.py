@@ -17,7 +17,7 @@ from feint.ingest.feeds import PageReader, looks_like_feed, read_feed
 from feint.ingest.fetch import fetch
 from feint.ingest.html import read_html
 from feint.ingest.inputs import InputRef
-from feint.ingest.records import Extracted, Item, Rejected
+from feint.ingest.records import Extracted, Item, Rejected, internal_error
 from feint.ingest.tabular import read_csv, read_json, read_jsonl
 from feint.ingest.warc import read_warc
 
@@ -116,11 +116,7 @@ def read_ref(
         yield Rejected(ref.name, str(e) if str(e).startswith(ref.name) else f"{ref.name}: {e}")
     except Exception as e:  # a bug in a reader must not stop the batch
         log.exception("unexpected error reading %s", ref.name)
-        yield Rejected(
-            ref.name,
-            f"{ref.name}: feint failed on this input ({type(e).__name__}: {e}); this is a "
-            "bug in feint, please report it with the file",
-        )
+        yield Rejected(ref.name, internal_error(ref.name, e))
 
 
 def _read_file(path: str, options: IngestOptions, client: httpx.Client | None) -> Iterator[Item]:

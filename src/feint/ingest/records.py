@@ -45,3 +45,11 @@ class Metadata:
 
 
 Item = Extracted | Rejected
+
+
+def internal_error(name: str, error: Exception) -> str:
+    """The reason stored when feint itself fails on an input: a bug to report."""
+    return (
+        f"{name}: feint failed on this input ({type(error).__name__}: {error}); this is a "
+        "bug in feint, please report it with the file"
+    )

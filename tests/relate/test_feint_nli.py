@@ -1,0 +1,59 @@
+"""feint-nli, the shipped int8 ONNX cross-encoder: loads offline, judges sensibly,
+and stays above its accuracy floor on the held-out tenth of the training data."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from feint.relate.judge import Judge, get_judge, judge
+from feint.relate.nli_eval import evaluate, held_out_rows
+
+FLOORS = Path(__file__).with_name("nli_floors.json")
+TRAIN = Path(__file__).resolve().parents[3] / "shared" / "data" / "nli" / "train.jsonl"
+
+
+@pytest.fixture(scope="module")
+def nli() -> Judge:
+    return get_judge("feint-nli")
+
+
+@pytest.mark.parametrize(
+    ("premise", "hypothesis", "label"),
+    [
+        ("A man is playing a guitar on stage.", "A man is playing an instrument.", "entailment"),
+        ("A man is sleeping in his bed.", "A man is running a marathon.", "contradiction"),
+    ],
+)
+def test_clear_cases(nli: Judge, premise: str, hypothesis: str, label: str) -> None:
+    verdict = judge(nli, premise, hypothesis)
+    assert verdict.label == label
+    assert abs(sum(verdict.scores.values()) - 1.0) < 1e-6
+
+
+def test_cli_judge_json_contract() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "feint", "judge", "A man is sleeping.", "A man is awake.",
+         "--json"],
+        capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert set(out["scores"]) == {"entailment", "neutral", "contradiction"}
+    assert out["label"] == max(out["scores"], key=out["scores"].__getitem__)
+
+
+@pytest.mark.slow
+def test_held_out_accuracy_stays_above_the_floor(nli: Judge) -> None:
+    if not TRAIN.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"the NLI training data is missing at {TRAIN}")
+        pytest.skip(f"no NLI data at {TRAIN}")
+    scores = evaluate(nli, held_out_rows(TRAIN))
+    floor = json.loads(FLOORS.read_text("utf-8"))["held_out_accuracy"]["floor"]
+    assert scores["accuracy"] >= floor, scores
