@@ -12,6 +12,13 @@ sha256 and every setting recorded in meta.json. The non-commercial dev sets
     .venv/bin/python train/nli.py --limit 2000          # a quick check of the whole path
     .venv/bin/python train/nli.py --export-only         # re-export the saved checkpoint
 
+The shipped model is two steps: one epoch from the base at lr 5e-5, then one more
+from that checkpoint at lr 2e-5 with another batch order:
+
+    .venv/bin/python train/nli.py
+    cp -r train/out/feint-nli-hf train/out/epoch1
+    .venv/bin/python train/nli.py --init train/out/epoch1 --lr 2e-5 --seed 14
+
 Needs torch==2.13.0, transformers, onnx and onnxruntime (pip install -e '.[train]').
 """
 
@@ -117,14 +124,20 @@ def train(args: argparse.Namespace) -> None:
     torch.set_num_threads(args.threads)
     train_path = DATA / "train.jsonl"
     rows = read(train_path)
-    train_idx, held_idx = split(rows, args.seed)
+    # The held-out tenth depends on --split-seed only, so that runs with other seeds
+    # (or continued from a checkpoint) never train on it.
+    train_idx, held_idx = split(rows, args.split_seed)
     if args.limit:
         train_idx = train_idx[: args.limit]
-    tokenizer = AutoTokenizer.from_pretrained(base_model())
+    start = Path(args.init) if args.init else base_model()
+    tokenizer = AutoTokenizer.from_pretrained(start)
     model = AutoModelForSequenceClassification.from_pretrained(
-        base_model(), num_labels=3, id2label=dict(enumerate(LABELS)),
+        start, num_labels=3, id2label=dict(enumerate(LABELS)),
         label2id={label: i for i, label in enumerate(LABELS)},
     )  # fmt: skip
+    init_meta = None
+    if args.init and (start / "meta.json").exists():
+        init_meta = json.loads((start / "meta.json").read_text("utf-8"))
     plan = batches(rows, train_idx, args.batch_size, args.seed)
     steps = len(plan) * args.epochs
     optim = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
@@ -167,7 +180,10 @@ def train(args: argparse.Namespace) -> None:
         "train_data": "shared/data/nli/train.jsonl",
         "train_data_sha256": hashlib.sha256(train_path.read_bytes()).hexdigest(),
         "seed": args.seed,
-        "held_out": "a tenth of each source, random.Random(seed) shuffle; see held_out_lines.json",
+        "split_seed": args.split_seed,
+        "init": "base model" if init_meta is None else "checkpoint described in init_meta",
+        "init_meta": init_meta,
+        "held_out": "a tenth of each source, random.Random(split_seed); see held_out_lines.json",
         "settings": {
             "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
             "max_len": args.max_len, "warmup": "10% linear, then linear decay",
@@ -220,7 +236,9 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--max-len", type=int, default=128)
-    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--seed", type=int, default=13, help="batch order and initialisation")
+    parser.add_argument("--split-seed", type=int, default=13, help="which tenth is held out")
+    parser.add_argument("--init", default=None, help="continue from this checkpoint folder")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--limit", type=int, default=None, help="train on the first N pairs")
     parser.add_argument("--export-only", action="store_true")
