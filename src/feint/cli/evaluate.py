@@ -87,9 +87,12 @@ def nli_cmd(
     from feint.relate.judge import get_judge
     from feint.relate.nli_eval import evaluate, held_out_rows, read_pairs
 
-    if (file is None) == (held_out is None):
+    if held_out is not None and file is None:
+        rows = held_out_rows(held_out)
+    elif file is not None and held_out is None:
+        rows = read_pairs(file)
+    else:
         raise UsageError("Give a JSONL file or --held-out TRAIN.jsonl (one of the two).")
-    rows = held_out_rows(held_out) if held_out is not None else read_pairs(file)  # type: ignore[arg-type]
     judge = get_judge(judge_name)
     with progress_bar() as bar:
         task = bar.add_task("judge", total=len(rows))

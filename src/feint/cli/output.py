@@ -13,6 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from feint.errors import UsageError
 from feint.store import QueryResult
 
 console = Console()
@@ -73,8 +74,6 @@ def print_rows(result: QueryResult, fmt: Format, max_width: int | None = None) -
 
 def pick_format(as_table: bool, as_json: bool, as_csv: bool) -> Format:
     """The format from the shared --table/--json/--csv flags (table by default)."""
-    from feint.errors import UsageError
-
     chosen = [
         f
         for f, on in ((Format.table, as_table), (Format.json, as_json), (Format.csv, as_csv))

@@ -32,6 +32,7 @@ from typing import Final
 from spacy.language import Language
 
 from feint.errors import UsageError
+from feint.extract.nlp import pipe_attributions
 from feint.extract.records import Attribution
 
 ROLES: Final = ("source", "cue", "content")
@@ -211,8 +212,6 @@ def evaluate(
     """Score ``nlp`` (with ``feint_attributions``) on a PolNeAR-layout folder."""
     articles = load_corpus(folder, limit)
     scorer = Scorer()
-    from feint.extract.nlp import pipe_attributions
-
     parsed = pipe_attributions(nlp, ((a.text, None) for a in articles), 16, n_process)
     for n, (art, (_, atts)) in enumerate(zip(articles, parsed, strict=True), start=1):
         scorer.add(art.text, [as_roles(art.text, a) for a in atts], art.gold)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-import htmldate
 import lxml.html
 import trafilatura
 from lxml import etree
@@ -34,6 +33,9 @@ def read_html(html: str, source_path: str, url: str | None = None, fmt: str = "h
             include_comments=False,
             include_tables=False,
             include_images=False,
+            # The date comes from htmldate, which trafilatura runs on the page: the
+            # original publication date, searching the text too when the markup has none.
+            date_extraction_params={"original_date": True, "extensive_search": True},
         )
     except Exception as e:  # trafilatura raises many kinds on broken markup
         log.debug("trafilatura failed on %s", source_path, exc_info=True)
@@ -56,11 +58,6 @@ def read_html(html: str, source_path: str, url: str | None = None, fmt: str = "h
             url,
         )
     published = parse_date(getattr(doc, "date", None))
-    if published is None:
-        try:
-            published = parse_date(htmldate.find_date(html, url=url, original_date=True))
-        except Exception:  # htmldate is a best-effort fallback
-            log.debug("htmldate failed on %s", source_path, exc_info=True)
     page_url = url or getattr(doc, "url", None)
     outlet = getattr(doc, "sitename", None) or getattr(doc, "hostname", None)
     if not outlet and page_url:

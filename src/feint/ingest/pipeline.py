@@ -40,7 +40,6 @@ class IngestReport:
     formats: Counter[str] = field(default_factory=Counter)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
-    doc_ids: list[str] = field(default_factory=list)
 
     def merge(self, other: IngestReport) -> None:
         """Add another report's counts and lists to this one."""
@@ -50,7 +49,6 @@ class IngestReport:
         self.formats.update(other.formats)
         self.duplicates.extend(other.duplicates)
         self.rejected.extend(other.rejected)
-        self.doc_ids.extend(other.doc_ids)
 
     @property
     def ok(self) -> bool:
@@ -204,7 +202,6 @@ def _route(
         seen[row.doc_id] = row.source_path
         report.ingested += 1
         report.formats[row.format or "?"] += 1
-        report.doc_ids.append(row.doc_id)
         return row
     if first == row.source_path:
         report.unchanged += 1  # the same input again: nothing to add
