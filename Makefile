@@ -12,11 +12,12 @@ OUT    ?= feint-demo
 all: test
 
 # Reinstall when the dependencies change. Exact versions come from constraints.txt.
-# When a stage needs torch, 'torch==2.13.0' (the CPU build on disk) is installed here
-# first, before anything that depends on it can pull a CUDA build.
+# torch==2.13.0 (the CPU build on disk) goes in first, alone: installed later as a
+# dependency of sentence-transformers, an unpinned torch would pull a CUDA build.
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
@@ -40,6 +41,7 @@ test: lint typecheck unit
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/relate.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

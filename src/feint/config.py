@@ -46,11 +46,26 @@ class ExtractOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class RelateOptions:
+    """How claims are related (see ``[relate]`` in default_config.toml)."""
+
+    judge: str = "feint-nli+rules"
+    embed_model: str = "builtin"
+    embed_batch_size: int = 64
+    k: int = 20
+    cluster_k: int = 30
+    proposition_threshold: float = 0.60
+    candidate_min_similarity: float = 0.37
+    stance_threshold: float = 0.30
+
+
+@dataclass(frozen=True, slots=True)
 class Options:
     """All of feint's options, one section per stage."""
 
     ingest: IngestOptions = field(default_factory=IngestOptions)
     extract: ExtractOptions = field(default_factory=ExtractOptions)
+    relate: RelateOptions = field(default_factory=RelateOptions)
 
 
 def load_options(path: str | Path | None = None, **overrides: dict[str, Any]) -> Options:
@@ -84,6 +99,7 @@ def load_options(path: str | Path | None = None, **overrides: dict[str, Any]) ->
     return Options(
         ingest=_build(IngestOptions, raw.get("ingest", {}), "ingest"),
         extract=_build(ExtractOptions, raw.get("extract", {}), "extract"),
+        relate=_build(RelateOptions, raw.get("relate", {}), "relate"),
     )
 
 

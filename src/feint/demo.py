@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -10,10 +11,13 @@ from feint.config import Options
 from feint.extract.stage import ExtractReport, ProgressFn, extract
 from feint.ingest import IngestReport, Metadata, ingest
 from feint.ingest.dates import parse_date
+from feint.relate.stage import RelateReport, relate
 from feint.store import Store
 
 SEED = "seed/isw-2024-05-24-kyivpost.txt"
 CORPUS = "corpus/items.jsonl"
+QUESTION = "Russia is genuinely willing to negotiate a ceasefire or peace settlement"
+"""The bundled case's question: the corpus's proposition P1."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,8 @@ class DemoResult:
     extract: ExtractReport
     by_kind: list[tuple[str, int]]
     relayed_examples: list[tuple[str, str, str]]
+    relate: RelateReport
+    contradiction_example: tuple[str, str, str] | None
 
 
 def bundled_inputs() -> list[Path]:
@@ -43,8 +49,9 @@ def run_demo(
     options: Options | None = None,
     db_path: str | Path | None = None,
     progress: ProgressFn | None = None,
+    relate_progress: Callable[[str, int, int], None] | None = None,
 ) -> DemoResult:
-    """Run the flow so far (ingest, extract) on the bundled case into ``db_path``
+    """Run the flow so far (ingest, extract, relate) on the bundled case into ``db_path``
     (default ``out_dir/feint.duckdb``), replacing that store.
 
     The seed article is ingested with its known metadata (published 24 May 2024 by
@@ -66,6 +73,15 @@ def run_demo(
         )
         report.merge(ingest(store, [str(corpus)], options.ingest))
         extracted = extract(store, options.extract, progress=progress)
+        related = relate(store, options.relate, question=QUESTION, progress=relate_progress)
+        contra = store.query(
+            "SELECT a1.content_text, a2.content_text, r.explanation FROM relations r "
+            "JOIN claims c1 ON c1.claim_id = r.claim_a "
+            "JOIN attributions a1 ON a1.attr_id = c1.attr_id "
+            "JOIN claims c2 ON c2.claim_id = r.claim_b "
+            "JOIN attributions a2 ON a2.attr_id = c2.attr_id "
+            "WHERE r.kind = 'contradicts' ORDER BY r.score DESC, r.claim_a, r.claim_b LIMIT 1"
+        ).rows
         by_kind = store.query(
             "SELECT s.kind, count(*) AS n FROM attributions a JOIN sources s USING (source_id) "
             "GROUP BY 1 ORDER BY n DESC, 1"
@@ -83,4 +99,5 @@ def run_demo(
         str(db), report, int(row[0]), int(row[1] or 0), row[2], row[3], int(row[4]),
         extracted, [(str(k), int(n)) for k, n in by_kind],
         [(str(a), str(b), str(c)) for a, b, c in examples],
+        related, (str(contra[0][0]), str(contra[0][1]), str(contra[0][2])) if contra else None,
     )  # fmt: skip

@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from tests.conftest import SEED, corpus_items
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "corpus"
+RELATE_FLOORS = Path(__file__).resolve().parents[1] / "relate" / "corpus_floors.json"
 
 
 def feint(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
@@ -117,20 +121,70 @@ def test_stdin_and_output_formats(db: str) -> None:
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    for command in ("ingest", "query", "documents", "demo"):
+    for command in ("ingest", "query", "documents", "demo", "extract", "relate", "judge"):
         proc = feint(command, "--help")
         assert proc.returncode == 0
         assert "Example" in proc.stdout, command
 
 
-def test_demo_ingests_the_bundled_case(tmp_path: Path) -> None:
+@pytest.mark.model
+@pytest.mark.slow
+def test_demo_runs_the_flow_on_the_bundled_case(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     proc = feint("demo", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "89 new document" in proc.stdout
     assert "4 furniture line(s)" in proc.stdout
+    assert "Claims:" in proc.stdout and "contradicts" in proc.stdout
+    db = str(out / "feint.duckdb")
     proc = feint(
         "query", "SELECT count(*) AS n, min(published) AS first FROM documents",
-        "--db", str(out / "feint.duckdb"), "--json",
+        "--db", db, "--json",
     )  # fmt: skip
     assert json.loads(proc.stdout) == [{"n": 89, "first": "2022-03-29"}]
+    counts = json.loads(feint("query", "SELECT (SELECT count(*) FROM claims) AS claims, "
+                              "(SELECT count(*) FROM attributions) AS attributions",
+                              "--db", db, "--json").stdout)[0]  # fmt: skip
+    assert counts["claims"] == counts["attributions"] > 0
+    # The corpus's gold contradictions and stances, scored on the demo's store.
+    if not CORPUS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"the demo corpus is missing at {CORPUS}")
+        return
+    proc = feint("eval", "contradictions", str(CORPUS), "--db", db, "--json")
+    assert proc.returncode == 0, proc.stderr
+    scores = json.loads(proc.stdout)
+    floors = json.loads(RELATE_FLOORS.read_text("utf-8"))
+    got = {
+        "contradicts_recall": scores["contradicts"]["recall"],
+        "contradicts_or_tension_recall": scores["contradicts_or_tension"]["recall"],
+        "contradicts_stance_precision": scores["contradicts"]["stance_precision"],
+        "stance_accuracy": scores["stance"]["accuracy"],
+    }
+    below = {k: (round(v, 3), floors[k]) for k, v in got.items() if v < floors[k]}
+    assert not below, f"below the floors: {below}; scores: {scores}"
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_relate_from_the_command_line(db: str) -> None:
+    feint("ingest", str(SEED), "--db", db)
+    assert feint("extract", "--db", db).returncode == 0
+    q = "Putin is willing to negotiate a ceasefire"
+    proc = feint("relate", "--db", db, "--question", q, "--judge", "rules")
+    assert proc.returncode == 0, proc.stderr
+    assert "claim(s)" in proc.stdout and "contradicts" in proc.stdout
+    rows = json.loads(
+        feint(
+            "query",
+            "SELECT kind, method FROM relations WHERE kind = 'contradicts'",
+            "--db",
+            db,
+            "--json",
+        ).stdout
+    )
+    assert rows and all(r["method"] == "rules" for r in rows)
+    again = feint("relate", "--db", db, "--judge", "rules")
+    assert "0 new" in again.stdout
+    bad = feint("relate", "--db", db, "--judge", "oracle")
+    assert bad.returncode == 2 and "No judge called 'oracle'" in bad.stderr

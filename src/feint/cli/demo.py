@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import TaskID
 
 from feint.cli.ingest import print_summary, progress_bar
 from feint.cli.options import ConfigOption
 from feint.cli.output import console
 from feint.config import load_options
-from feint.demo import run_demo
+from feint.demo import QUESTION, run_demo
 
 
 def demo_cmd(
@@ -38,9 +39,17 @@ def demo_cmd(
     """
     with progress_bar() as bar:
         task = bar.add_task("extract", total=None)
+        steps: dict[str, TaskID] = {}
+
+        def relate_progress(step: str, done: int, total: int) -> None:
+            if step not in steps:
+                steps[step] = bar.add_task(step, total=None)
+            bar.update(steps[step], completed=done, total=total)
+
         result = run_demo(
             out, load_options(config), db,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
+            relate_progress=relate_progress,
         )  # fmt: skip
     print_summary(result.ingest, result.db_path)
     console.print(
@@ -57,6 +66,17 @@ def demo_cmd(
     )
     for source, cue, conduit in result.relayed_examples:
         console.print(f"  e.g. {source} {cue} (via {conduit})", highlight=False, markup=False)
+    rel = result.relate
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(rel.relations.items()))
+    stances = ", ".join(f"{k} {v}" for k, v in sorted(rel.question_stances.items()))
+    console.print(
+        f"Claims: {rel.claims} in {rel.propositions} propositions; relations: {kinds}.\n"
+        f"Stance toward {QUESTION!r}: {stances}.",
+        highlight=False,
+    )
+    if result.contradiction_example:
+        a, b, why = result.contradiction_example
+        console.print(f"  e.g. {a!r}\n   vs {b!r}\n   ({why})", highlight=False, markup=False)
     console.print(
         f"Explore it:  feint documents --db {result.db_path}\n"
         f'             feint query "SELECT outlet, count(*) FROM documents GROUP BY 1" '

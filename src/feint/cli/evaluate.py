@@ -105,3 +105,48 @@ def nli_cmd(
     for source, s in scores["by_source"].items():
         table.add_row(source[:60], str(s["n"]), f"{s['accuracy']:.3f}", f"{s['macro_f1']:.3f}")
     console.print(table)
+
+
+@app.command("contradictions")
+def contradictions_cmd(
+    corpus: Annotated[
+        Path, typer.Argument(help="A folder with gold.jsonl and contradictions.jsonl.")
+    ],
+    db: Annotated[Path, typer.Option(help="A store where the corpus was ingested and related.")],
+    question: Annotated[
+        str | None,
+        typer.Option(help="The question the gold stances are about [default: the corpus's P1]."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score relations (and stances) against the demo corpus's gold pairs.
+
+    Recall: gold conflicting pairs that feint relates as contradicts (or tension).
+    Precision: of feint's relations between claims matched to gold attributions, the
+    share that are gold pairs (a lower bound: the gold list is not exhaustive).
+
+    Example:
+
+      feint eval contradictions ../shared/data/corpus --db corpus.duckdb --json
+    """
+    from feint.relate.corpus_eval import P1, evaluate
+    from feint.store import Store
+
+    with Store.open(db, read_only=True) as store:
+        scores = evaluate(store, corpus, question or P1)
+    if as_json:
+        typer.echo(json.dumps(scores))
+        return
+    table = Table("relations counted", "recall", "precision", "predicted")
+    for kind in ("contradicts", "contradicts_or_tension"):
+        s = scores[kind]
+        table.add_row(kind, f"{s['recall']:.3f}", f"{s['precision']:.3f}", str(s["predicted"]))
+    console.print(table)
+    console.print(
+        f"{scores['gold_pairs_matched']} of {scores['gold_pairs']} gold pairs matched to claims; "
+        f"{scores['attributions_matched']} of {scores['gold_attributions']} attributions.",
+        highlight=False,
+    )
+    if "stance" in scores:
+        st = scores["stance"]
+        console.print(f"Stance agreement on {st['n']} claims: {st['accuracy']:.3f}.")

@@ -11,7 +11,10 @@ from feint.cli.output import console
 
 JudgeOption = Annotated[
     str,
-    typer.Option("--judge", help='"feint-nli", "rules" or "cross-encoder:PATH_OR_NAME".'),
+    typer.Option(
+        "--judge",
+        help='"feint-nli", "rules", "cross-encoder:PATH_OR_NAME", or several joined by "+".',
+    ),
 ]
 
 

@@ -5,7 +5,9 @@ neutral and contradiction, with a one-line explanation. Back-ends:
 
 - ``rules``: polarity-aware alignment of the two claims' words (``rules_judge``);
 - ``feint-nli``: feint's own cross-encoder, shipped as int8 ONNX (``onnx_judge``);
-- ``cross-encoder:PATH_OR_NAME``: any sentence-transformers NLI CrossEncoder.
+- ``cross-encoder:PATH_OR_NAME``: any sentence-transformers NLI CrossEncoder;
+- ``A+B``: the average of two or more of the above, e.g. ``feint-nli+rules``: the
+  model for paraphrase and inference, the rules for polarity and intent frames.
 
 New back-ends register a factory in ``JUDGES``; nothing subclasses anything.
 """
@@ -50,6 +52,23 @@ def judge(j: Judge, premise: str, hypothesis: str) -> Judgement:
     return j.judge_many([(premise, hypothesis)])[0]
 
 
+class EnsembleJudge:
+    """The mean of several judges' probabilities; each member's reason is kept."""
+
+    def __init__(self, members: Sequence[Judge]) -> None:
+        self.members = list(members)
+        self.name = "+".join(m.name for m in self.members)
+
+    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
+        """Verdicts for (premise, hypothesis) pairs: the members' mean, in order."""
+        verdicts = [m.judge_many(pairs) for m in self.members]
+        out = []
+        for row in zip(*verdicts, strict=True):
+            scores = {k: sum(v.scores[k] for v in row) / len(row) for k in LABELS}
+            out.append(Judgement(scores, "; ".join(v.explanation for v in row)))
+        return out
+
+
 def _rules(_: str) -> Judge:
     from feint.relate.rules_judge import RulesJudge
 
@@ -75,19 +94,32 @@ JUDGES: dict[str, Callable[[str], Judge]] = {
 }
 
 
+def check_spec(spec: str) -> None:
+    """Refuse a judge spec that names no judge, without loading any model.
+
+    Raises:
+        UsageError: a part of the spec is not a judge's name.
+    """
+    for part in spec.split("+"):
+        name, _, arg = part.strip().partition(":")
+        if name not in JUDGES:
+            raise UsageError(
+                f"No judge called {part.strip()!r}. Choose one of: rules, feint-nli, "
+                "cross-encoder:PATH_OR_NAME, or several joined by '+' (feint-nli+rules)."
+            )
+        if name == "cross-encoder" and not arg:
+            raise UsageError("Give the cross-encoder's folder or name: cross-encoder:PATH_OR_NAME.")
+
+
 def get_judge(spec: str = DEFAULT_JUDGE) -> Judge:
-    """The judge a spec names: "rules", "feint-nli" or "cross-encoder:PATH_OR_NAME".
+    """The judge a spec names: "rules", "feint-nli", "cross-encoder:PATH_OR_NAME",
+    or several of them joined by "+" (their mean), e.g. "feint-nli+rules".
 
     Raises:
         UsageError: no judge of that name.
     """
+    check_spec(spec)
+    if "+" in spec:
+        return EnsembleJudge([get_judge(part.strip()) for part in spec.split("+")])
     name, _, arg = spec.partition(":")
-    factory = JUDGES.get(name)
-    if factory is None:
-        raise UsageError(
-            f"No judge called {spec!r}. Choose one of: rules, feint-nli, "
-            "cross-encoder:PATH_OR_NAME."
-        )
-    if name == "cross-encoder" and not arg:
-        raise UsageError("Give the cross-encoder's folder or name: cross-encoder:PATH_OR_NAME.")
-    return factory(arg)
+    return JUDGES[name](arg)

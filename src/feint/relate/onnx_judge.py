@@ -18,6 +18,10 @@ import numpy as np
 from feint.errors import ModelNotFoundError
 from feint.relate.judge import LABELS, Judgement
 
+# Pairs per inference batch, in the order given. The int8 model quantises its
+# activations per batch, so a pair's scores depend slightly on its batch-mates:
+# sorting pairs by length ran 1.5x faster but moved held-out accuracy from 0.8005 to
+# 0.7982, under the floor of 0.80, so the order is kept as the caller gives it.
 BATCH = 64
 
 

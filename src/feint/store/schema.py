@@ -205,7 +205,45 @@ _V2: Final[tuple[str, ...]] = (
     "ALTER TABLE sources ADD COLUMN doc_id VARCHAR",
 )
 
-MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = ((1, _V1), (2, _V2))
+# Version 3: relating claims. Cached embeddings (so a re-run embeds only new texts),
+# each claim's stance toward a user's question, the claim that labels a proposition,
+# and a record of each relate run with the judge and model it used.
+_V3: Final[tuple[str, ...]] = (
+    """
+    CREATE TABLE embeddings (
+        text_key VARCHAR NOT NULL,   -- sha256 of the text, first 32 hex digits
+        model    VARCHAR NOT NULL,
+        dim      INTEGER NOT NULL,
+        vector   BLOB NOT NULL,      -- float32, little-endian, L2-normalised
+        PRIMARY KEY (text_key, model)
+    )
+    """,
+    """
+    CREATE TABLE stances (
+        question    VARCHAR NOT NULL,
+        claim_id    VARCHAR NOT NULL,
+        stance      VARCHAR NOT NULL CHECK (stance IN ('support', 'oppose', 'neutral')),
+        score       DOUBLE,          -- P(entailment) - P(contradiction), -1..1
+        method      VARCHAR,
+        explanation VARCHAR,
+        PRIMARY KEY (question, claim_id)
+    )
+    """,
+    "ALTER TABLE propositions ADD COLUMN label_claim VARCHAR",
+    """
+    CREATE TABLE relate_runs (
+        run_id      INTEGER PRIMARY KEY,
+        finished_at TIMESTAMP NOT NULL,
+        judge       VARCHAR NOT NULL,
+        embed_model VARCHAR NOT NULL,
+        k           INTEGER NOT NULL,
+        new_claims  INTEGER NOT NULL,
+        relations   INTEGER NOT NULL
+    )
+    """,
+)
+
+MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = ((1, _V1), (2, _V2), (3, _V3))
 """(version, statements) in order; the last version is what this feint writes."""
 
 LATEST_VERSION: Final[int] = MIGRATIONS[-1][0]

@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any, Final
 
 import duckdb
+import numpy as np
 
 from feint.errors import (
     QueryError,
@@ -267,6 +268,10 @@ class Store:
                 f"DELETE FROM {table} WHERE list_contains(?, {column})", [list(values)]
             )
 
+    def clear(self, table: str) -> None:
+        """Delete every row of ``table`` (inside a transaction)."""
+        self._conn.execute(f'DELETE FROM "{table}"')
+
     # -- reading -------------------------------------------------------------
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> QueryResult:
@@ -295,6 +300,18 @@ class Store:
             return QueryResult(columns, cur.fetchall())
         except duckdb.Error as e:
             raise QueryError(f"The query failed: {e}") from e
+
+    def embeddings(self, keys: Sequence[str], model: str) -> dict[str, np.ndarray]:
+        """Cached vectors of ``model`` for those of ``keys`` that have one."""
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(keys), 10_000):
+            rows = self._conn.execute(
+                "SELECT text_key, vector FROM embeddings "
+                "WHERE model = ? AND list_contains(?, text_key)",
+                [model, list(keys[i : i + 10_000])],
+            ).fetchall()
+            out.update({k: np.frombuffer(v, dtype=np.float32) for k, v in rows})
+        return out
 
     def table_counts(self) -> dict[str, int]:
         """Rows per table, for summaries."""

@@ -1,0 +1,92 @@
+"""``feint relate``: claims, propositions, stances and relations from attributions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import TaskID
+from rich.table import Table
+
+from feint.cli.ingest import progress_bar
+from feint.cli.options import DEFAULT_DB_PATH, ConfigOption, DbOption
+from feint.cli.output import console
+from feint.config import load_options
+from feint.errors import UsageError
+from feint.store import Store
+
+
+def relate_cmd(
+    db: DbOption = DEFAULT_DB_PATH,
+    judge: Annotated[
+        str | None,
+        typer.Option(
+            "--judge",
+            help='Entailment judge: "feint-nli", "rules", "cross-encoder:PATH_OR_NAME", or '
+            'several joined by "+" [default: feint-nli+rules].',
+        ),
+    ] = None,
+    question: Annotated[
+        str | None,
+        typer.Option("--question", "-q", help="A proposition to take every claim's stance toward."),
+    ] = None,
+    k: Annotated[
+        int | None, typer.Option(help="Nearest neighbours judged per claim [default: 20].")
+    ] = None,
+    embed_model: Annotated[
+        str | None,
+        typer.Option(help='Embedding model: "builtin" or a sentence-transformers folder.'),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Forget earlier claims and relations; redo all.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Turn attributions into claims and find how they bear on each other.
+
+    Each attribution becomes a claim with a channel (private_anonymous,
+    public_official, media, analyst). Claims are embedded (cached in the store),
+    grouped into propositions, given a stance toward their proposition and toward
+    --question, and related to their k nearest neighbours: contradicts, tension,
+    corroborates, or repeats (one origin relayed more than once, never counted as
+    corroboration). Only new claims are processed unless --force.
+
+    Examples:
+
+      feint relate --db case.duckdb
+
+      feint relate --db case.duckdb --question "Putin is willing to negotiate a ceasefire"
+
+      feint query "SELECT kind, count(*) FROM relations GROUP BY 1" --db case.duckdb
+    """
+    from feint.relate.stage import relate
+
+    if k is not None and k < 1:
+        raise UsageError("--k must be 1 or more.")
+    if question is not None and not question.strip():
+        raise UsageError("--question is empty: give a proposition, e.g. 'Russia seeks a truce'.")
+    options = load_options(config, relate={"judge": judge, "k": k, "embed_model": embed_model})
+    with Store.open(db) as store, progress_bar() as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=None)
+            bar.update(tasks[step], completed=done, total=total)
+
+        report = relate(store, options.relate, question=question, force=force,
+                        progress=progress)  # fmt: skip
+    console.print(
+        f"[bold]{report.claims}[/] claim(s), {report.new_claims} new "
+        f"({report.embedded} embedded); {report.propositions} proposition(s), "
+        f"{report.new_propositions} new; {report.judged_pairs} pair(s) judged.",
+        highlight=False,
+    )
+    if report.relations:
+        table = Table("relation", "rows")
+        for kind, n in sorted(report.relations.items()):
+            table.add_row(kind, str(n))
+        console.print(table)
+    if report.question_stances:
+        stances = ", ".join(f"{k} {v}" for k, v in sorted(report.question_stances.items()))
+        console.print(f"Stance toward {question!r}: {stances}.", highlight=False)

@@ -1,0 +1,137 @@
+"""Claims: each attribution as a claim, with the channel it came through.
+
+The channel says how a claim reached the public, which is what an analyst weighs
+first (DESIGN.md, "Data model"): unnamed insiders speaking privately to a reporter
+(``private_anonymous``), an official speaking on the record (``public_official``),
+a news outlet or a private person (``media``), or an analyst (``analyst``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from feint.store import Store
+
+CHANNELS: Final = ("private_anonymous", "public_official", "media", "analyst")
+
+# Source kind -> channel. Unnamed officials speak privately when someone relays them
+# ("officials told Reuters"); unrelayed ("officials said") they speak on the record.
+_CHANNEL_OF_KIND: Final = {
+    "anonymous": "private_anonymous",
+    "named_official": "public_official",
+    "official_body": "public_official",
+    "media": "media",
+    "named_person": "media",
+    "document": "media",
+    "analyst": "analyst",
+}
+_ANONYMOUS: Final = frozenset({"anonymous", "anonymous_official"})
+
+
+def channel_of(kind: str | None, *, relayed: bool, relayed_by_anonymous: bool) -> str:
+    """The channel of a claim from its source's kind and how it was relayed.
+
+    Args:
+        kind: the source kind (sources.kind); unknown kinds count as media.
+        relayed: a conduit or an enclosing report carries the claim.
+        relayed_by_anonymous: the enclosing report's source is itself unnamed, as in
+            "sources say Shoigu told them ...": what a named official said in private.
+    """
+    if kind == "anonymous_official":
+        return "private_anonymous" if relayed else "public_official"
+    if kind in ("named_official", "official_body") and relayed_by_anonymous:
+        return "private_anonymous"
+    return _CHANNEL_OF_KIND.get(kind or "", "media")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One attributed claim with what relating it needs."""
+
+    claim_id: str
+    attr_id: str
+    doc_id: str
+    parent_attr: str | None
+    source_id: str | None
+    source_name: str
+    source_kind: str | None
+    channel: str
+    content: str
+    polarity: str
+    conduit: str | None
+    outlet: str | None
+    published: date | None
+
+    @property
+    def statement(self) -> str:
+        """What the claim asserts, as one sentence a judge can read.
+
+        A denial ("US sources denied that there was outreach") asserts the opposite
+        of its content, so its statement carries the negation.
+        """
+        if self.polarity == "deny":
+            return f"It is not true that {self.content}"
+        return self.content
+
+
+def claim_id_of(attr_id: str) -> str:
+    """The claim of an attribution (one claim per attribution)."""
+    return f"c-{attr_id}"
+
+
+def load_claims(store: Store) -> list[Claim]:
+    """Every attribution in the store as a claim, in a stable order."""
+    rows = store.query(
+        """
+        SELECT a.attr_id, a.doc_id, a.parent_id, a.source_id,
+               coalesce(s.name, a.source_name, a.source_text), s.kind,
+               a.content_text, coalesce(a.polarity, 'assert'), a.conduit_text,
+               d.outlet, coalesce(a.time_resolved, d.published), ps.kind
+        FROM attributions a
+        JOIN documents d USING (doc_id)
+        LEFT JOIN sources s ON s.source_id = a.source_id
+        LEFT JOIN attributions pa ON pa.attr_id = a.parent_id
+        LEFT JOIN sources ps ON ps.source_id = pa.source_id
+        WHERE a.content_text IS NOT NULL AND length(trim(a.content_text)) > 0
+        ORDER BY a.doc_id, a.attr_id
+        """
+    ).rows
+    claims = []
+    for attr, doc, parent, sid, name, kind, content, pol, conduit, outlet, when, pkind in rows:
+        channel = channel_of(
+            kind,
+            relayed=bool(conduit) or parent is not None,
+            relayed_by_anonymous=pkind in _ANONYMOUS or _looks_anonymous(conduit),
+        )
+        claims.append(
+            Claim(
+                claim_id=claim_id_of(attr),
+                attr_id=attr,
+                doc_id=doc,
+                parent_attr=parent,
+                source_id=sid,
+                source_name=name or "",
+                source_kind=kind,
+                channel=channel,
+                content=content,
+                polarity=pol,
+                conduit=conduit,
+                outlet=outlet,
+                published=when if isinstance(when, date) else None,
+            )
+        )
+    return claims
+
+
+def _looks_anonymous(conduit: str | None) -> bool:
+    """A conduit such as "the sources" or "a senior official who attended"."""
+    if not conduit:
+        return False
+    words = conduit.lower().split()
+    return (
+        bool(words)
+        and words[0] in ("a", "an", "the", "some", "two", "three", "several")
+        and (any(w.rstrip("s") in ("source", "official", "insider", "person") for w in words))
+    )

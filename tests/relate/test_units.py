@@ -1,0 +1,165 @@
+"""Claims, neighbours, propositions and relations: the parts, on small inputs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from feint.relate.claims import Claim, channel_of
+from feint.relate.judge import get_judge
+from feint.relate.neighbours import knn
+from feint.relate.propositions import central, communities, join_existing
+from feint.relate.relations import candidate_pairs, common_origin, relate_pairs
+
+
+@pytest.mark.parametrize(
+    ("kind", "relayed", "by_anon", "channel"),
+    [
+        ("anonymous", True, False, "private_anonymous"),
+        ("anonymous_official", True, False, "private_anonymous"),  # "officials told Reuters"
+        ("anonymous_official", False, False, "public_official"),  # "officials said"
+        ("named_official", False, False, "public_official"),
+        ("named_official", True, True, "private_anonymous"),  # sources say Shoigu told them
+        ("official_body", True, False, "public_official"),
+        ("media", False, False, "media"),
+        ("named_person", False, False, "media"),
+        ("analyst", True, False, "analyst"),
+        (None, False, False, "media"),
+    ],
+)
+def test_channel_of_source_kind(
+    kind: str | None, relayed: bool, by_anon: bool, channel: str
+) -> None:
+    assert channel_of(kind, relayed=relayed, relayed_by_anonymous=by_anon) == channel
+
+
+def _claim(n: int, content: str, **kw: object) -> Claim:
+    base = Claim(
+        claim_id=f"c{n}",
+        attr_id=f"a{n}",
+        doc_id=f"d{n}",
+        parent_attr=None,
+        source_id=f"s{n}",
+        source_name=f"source {n}",
+        source_kind="named_official",
+        channel="public_official",
+        content=content,
+        polarity="assert",
+        conduit=None,
+        outlet=None,
+        published=None,
+    )
+    return replace(base, **kw)  # type: ignore[arg-type]
+
+
+def test_a_denial_states_the_opposite_of_its_content() -> None:
+    c = _claim(1, "there has been official outreach", polarity="deny")
+    assert c.statement == "It is not true that there has been official outreach"
+    assert _claim(2, "talks go on").statement == "talks go on"
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_exact_neighbours_match_brute_force_and_exclude_self() -> None:
+    rng = np.random.default_rng(3)
+    x = _unit(rng.normal(size=(300, 16)))
+    idx, sims = knn(x, 5)
+    full = x @ x.T
+    np.fill_diagonal(full, -np.inf)
+    want = np.argsort(-full, axis=1)[:, :5]
+    assert (idx == want).all()
+    assert np.allclose(sims, np.take_along_axis(full, want, axis=1))
+    assert not (idx == np.arange(300)[:, None]).any()
+
+
+def test_the_ivf_index_finds_most_true_neighbours() -> None:
+    rng = np.random.default_rng(5)
+    centres = rng.normal(size=(60, 32))
+    x = _unit(centres[rng.integers(0, 60, 3000)] + 0.6 * rng.normal(size=(3000, 32)))
+    exact, _ = knn(x, 10)
+    approx, _ = knn(x, 10, exact_limit=100)  # force the index
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact, approx, strict=True)])
+    assert recall >= 0.9, recall
+    assert not (approx == np.arange(3000)[:, None]).any()
+
+
+def test_communities_group_near_claims_and_label_the_central_one() -> None:
+    x = _unit(
+        np.array(
+            [[1, 0, 0], [0.95, 0.1, 0], [0.9, 0.2, 0], [0, 1, 0], [0, 0.97, 0.1], [0, 0, 1]],
+            dtype=np.float32,
+        )
+    )
+    idx, sims = knn(x, 5)
+    groups = sorted(sorted(c.members) for c in communities(idx, sims, 0.8))
+    assert groups == [[0, 1, 2], [3, 4], [5]]
+    label, _ = central(x, [0, 1, 2])
+    assert label == 1  # the middle one
+    joined, _ = join_existing(
+        _unit(np.array([[0.1, 1, 0], [1, 1, 1]], dtype=np.float32)),
+        np.stack([central(x, [0, 1, 2])[1], central(x, [3, 4])[1]]),
+        0.8,
+    )
+    assert joined.tolist() == [1, -1]
+
+
+def test_candidate_pairs_are_unordered_once_and_above_the_floor() -> None:
+    idx = np.array([[1, 2], [0, 2], [0, 1]])
+    sims = np.array([[0.9, 0.2], [0.9, 0.5], [0.2, 0.5]], dtype=np.float32)
+    assert candidate_pairs(idx, sims, 0.4) == [
+        (0, 1, pytest.approx(0.9)),
+        (1, 2, pytest.approx(0.5)),
+    ]
+    assert candidate_pairs(idx, sims, 0.4, rows={2}) == [(1, 2, pytest.approx(0.5))]
+
+
+def test_common_origin_spots_relays_and_leaves_independent_sources_alone() -> None:
+    a = _claim(
+        1,
+        "Putin is ready for a ceasefire",
+        channel="private_anonymous",
+        source_name="four Russian sources",
+        conduit="Reuters",
+    )
+    relay = _claim(2, "Putin is ready for a ceasefire", parent_attr=None)
+    nested = replace(relay, parent_attr="a1")
+    assert "relays" in (common_origin(a, nested, 0.9) or "")
+    same_sources = replace(
+        a, claim_id="c3", attr_id="a3", doc_id="d3", content="Putin wants a truce"
+    )
+    assert "four Russian sources" in (common_origin(a, same_sources, 0.85) or "")
+    assert "near-duplicate" in (common_origin(a, relay, 0.97) or "")
+    other = _claim(4, "Putin seeks a truce", source_name="Dmitry Peskov")
+    assert common_origin(a, other, 0.7) is None
+    # One speaker saying different things in one document: two claims, not a repeat.
+    assert (
+        common_origin(replace(other, doc_id="d1", source_name="four Russian sources"), a, 0.5)
+        is None
+    )
+
+
+def test_relate_pairs_gives_each_kind() -> None:
+    claims = [
+        _claim(0, "Putin is ready to negotiate a ceasefire"),
+        _claim(1, "Putin is unwilling to negotiate a ceasefire"),
+        _claim(2, "Russia was open to negotiations"),
+        _claim(3, "Russia is open to negotiations"),
+        _claim(4, "Putin is ready to negotiate a ceasefire", parent_attr="a0"),
+        _claim(5, "The harvest was good this year"),
+    ]
+    pairs = [(0, 1, 0.8), (2, 3, 0.9), (0, 4, 0.99), (0, 5, 0.4)]
+    stance = {5: [("Q", "oppose", -0.5)], 0: [("Q", "support", 0.6)]}
+    got = {
+        (r.claim_a, r.claim_b): r
+        for r in relate_pairs(claims, pairs, get_judge("rules"), lambda i: stance.get(i, []))
+    }
+    assert got[("c0", "c1")].kind == "contradicts"
+    assert "ready vs unwilling" in got[("c0", "c1")].explanation
+    assert got[("c2", "c3")].kind == "corroborates"
+    assert got[("c0", "c4")].kind == "repeats"
+    assert got[("c0", "c5")].kind == "tension"
+    assert all(0.0 <= r.score <= 1.0 for r in got.values())
