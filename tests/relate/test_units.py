@@ -153,10 +153,9 @@ def test_relate_pairs_gives_each_kind() -> None:
     ]
     pairs = [(0, 1, 0.8), (2, 3, 0.9), (0, 4, 0.99), (0, 5, 0.4)]
     stance = {5: [("Q", "oppose", -0.5)], 0: [("Q", "support", 0.6)]}
-    got = {
-        (r.claim_a, r.claim_b): r
-        for r in relate_pairs(claims, pairs, get_judge("rules"), lambda i: stance.get(i, []))
-    }
+    relations, judged = relate_pairs(claims, pairs, get_judge("rules"), lambda i: stance.get(i, []))
+    got = {(r.claim_a, r.claim_b): r for r in relations}
+    assert judged == 3  # the relay is a repeat, not judged
     assert got[("c0", "c1")].kind == "contradicts"
     assert "ready vs unwilling" in got[("c0", "c1")].explanation
     assert got[("c2", "c3")].kind == "corroborates"

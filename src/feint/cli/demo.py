@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import TaskID
 
-from feint.cli.ingest import print_summary, progress_bar
+from feint.cli.ingest import print_summary, progress_bar, step_progress
 from feint.cli.options import ConfigOption
 from feint.cli.output import console
 from feint.config import load_options
@@ -39,17 +38,10 @@ def demo_cmd(
     """
     with progress_bar() as bar:
         task = bar.add_task("extract", total=None)
-        steps: dict[str, TaskID] = {}
-
-        def relate_progress(step: str, done: int, total: int) -> None:
-            if step not in steps:
-                steps[step] = bar.add_task(step, total=None)
-            bar.update(steps[step], completed=done, total=total)
-
         result = run_demo(
             out, load_options(config), db,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
-            relate_progress=relate_progress,
+            relate_progress=step_progress(bar),
         )  # fmt: skip
     print_summary(result.ingest, result.db_path)
     console.print(

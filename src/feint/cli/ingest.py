@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from feint.cli.options import DEFAULT_DB_PATH, ConfigOption, DbOption
 from feint.cli.output import console, err_console
@@ -138,6 +146,18 @@ def progress_bar() -> Progress:
         console=err_console,
         transient=True,
     )
+
+
+def step_progress(bar: Progress) -> Callable[[str, int, int], None]:
+    """A progress(step, done, total) callback that gives each step its own bar."""
+    tasks: dict[str, TaskID] = {}
+
+    def progress(step: str, done: int, total: int) -> None:
+        if step not in tasks:
+            tasks[step] = bar.add_task(step, total=None)
+        bar.update(tasks[step], completed=done, total=total)
+
+    return progress
 
 
 def _short(name: str, width: int = 40) -> str:

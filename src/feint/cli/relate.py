@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import TaskID
 from rich.table import Table
 
-from feint.cli.ingest import progress_bar
+from feint.cli.ingest import progress_bar, step_progress
 from feint.cli.options import DEFAULT_DB_PATH, ConfigOption, DbOption
 from feint.cli.output import console
 from feint.config import load_options
@@ -67,15 +66,9 @@ def relate_cmd(
         raise UsageError("--question is empty: give a proposition, e.g. 'Russia seeks a truce'.")
     options = load_options(config, relate={"judge": judge, "k": k, "embed_model": embed_model})
     with Store.open(db) as store, progress_bar() as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def progress(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = bar.add_task(step, total=None)
-            bar.update(tasks[step], completed=done, total=total)
-
-        report = relate(store, options.relate, question=question, force=force,
-                        progress=progress)  # fmt: skip
+        report = relate(
+            store, options.relate, question=question, force=force, progress=step_progress(bar)
+        )
     console.print(
         f"[bold]{report.claims}[/] claim(s), {report.new_claims} new "
         f"({report.embedded} embedded); {report.propositions} proposition(s), "

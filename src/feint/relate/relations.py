@@ -106,8 +106,11 @@ def relate_pairs(
     *,
     progress: Callable[[int, int], None] | None = None,
     batch: int = 512,
-) -> list[Relation]:
-    """Relations among candidate pairs; pairs that are none of the kinds give no row."""
+) -> tuple[list[Relation], int]:
+    """Relations among candidate pairs, and how many pairs were judged.
+
+    Pairs that are none of the kinds give no row.
+    """
     out: list[Relation] = []
     to_judge: list[tuple[int, int, float]] = []
     for i, j, s in pairs:
@@ -145,7 +148,7 @@ def relate_pairs(
                 out.append(rel)
         if progress:
             progress(min(start + batch, len(to_judge)), len(to_judge))
-    return out
+    return out, len(to_judge)
 
 
 def _decide(

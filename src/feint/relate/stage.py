@@ -48,7 +48,7 @@ class RelateReport:
     embedded: int = 0
     propositions: int = 0
     new_propositions: int = 0
-    judged_pairs: int = 0
+    judged_pairs: int = 0  # candidate pairs with no common origin, judged both ways
     relations: Counter[str] = field(default_factory=Counter)
     question_stances: Counter[str] = field(default_factory=Counter)
 
@@ -89,9 +89,11 @@ def relate(
     question = " ".join(question.split()) if question else None
     report = RelateReport()
     if force:
-        with store.transaction():
-            for table in ("claims", "propositions", "relations", "stances"):
+        with store.transaction() as conn:
+            for table in ("propositions", "relations", "stances"):
                 store.clear(table)
+            # Claims from documents only: coded statements loaded by context stay.
+            conn.execute("DELETE FROM claims WHERE attr_id IN (SELECT attr_id FROM attributions)")
     claims = load_claims(store)
     report.claims = len(claims)
     known = _known_claims(store)
@@ -182,8 +184,7 @@ def relate(
         options.candidate_min_similarity,
         set(new) if new else set(),
     )
-    report.judged_pairs = len(pairs)
-    relations = relate_pairs(
+    relations, report.judged_pairs = relate_pairs(
         claims,
         pairs,
         judge,

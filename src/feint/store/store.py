@@ -305,9 +305,9 @@ class Store:
         """Cached vectors of ``model`` for those of ``keys`` that have one."""
         out: dict[str, np.ndarray] = {}
         for i in range(0, len(keys), 10_000):
-            rows = self._conn.execute(
+            rows = self._conn.execute(  # IN (unnest) is a hash semi-join, not a list scan
                 "SELECT text_key, vector FROM embeddings "
-                "WHERE model = ? AND list_contains(?, text_key)",
+                "WHERE model = ? AND text_key IN (SELECT unnest(?::VARCHAR[]))",
                 [model, list(keys[i : i + 10_000])],
             ).fetchall()
             out.update({k: np.frombuffer(v, dtype=np.float32) for k, v in rows})
