@@ -17,7 +17,17 @@ import typer
 from rich.markup import escape
 
 from feint import __version__
-from feint.cli import demo, documents, evaluate, extract, ingest, judge, query, relate
+from feint.cli import (
+    context,
+    demo,
+    documents,
+    evaluate,
+    extract,
+    ingest,
+    judge,
+    query,
+    relate,
+)
 from feint.cli.output import err_console
 from feint.errors import FeintError
 
@@ -54,6 +64,7 @@ def _friendly(func: Callable[P, R]) -> Callable[P, R]:
 app.command("ingest")(_friendly(ingest.ingest_cmd))
 app.command("extract")(_friendly(extract.extract_cmd))
 app.command("relate")(_friendly(relate.relate_cmd))
+app.command("context")(_friendly(context.context_cmd))
 app.command("documents")(_friendly(documents.documents_cmd))
 app.command("query")(_friendly(query.query_cmd))
 app.command("demo")(_friendly(demo.demo_cmd))

@@ -243,7 +243,29 @@ _V3: Final[tuple[str, ...]] = (
     """,
 )
 
-MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = ((1, _V1), (2, _V2), (3, _V3))
+# Version 4: context. Events keep their sub-type, fatalities, whether they are an
+# action or a coded statement, and the file line they came from; decisions get an id
+# (so evidence can cite one); rows that could not be read are kept with the reason.
+_V4: Final[tuple[str, ...]] = (
+    "ALTER TABLE events ADD COLUMN sub_type VARCHAR",
+    "ALTER TABLE events ADD COLUMN fatalities INTEGER",
+    "ALTER TABLE events ADD COLUMN kind VARCHAR",  # action | statement
+    "ALTER TABLE events ADD COLUMN origin VARCHAR",  # file:line
+    "ALTER TABLE decisions ADD COLUMN decision_id VARCHAR",
+    "ALTER TABLE decisions ADD COLUMN origin VARCHAR",
+    "CREATE UNIQUE INDEX decisions_id ON decisions (decision_id)",
+    """
+    CREATE TABLE context_rejects (
+        origin      VARCHAR NOT NULL,  -- file, or file:line
+        reason      VARCHAR NOT NULL,
+        rejected_at TIMESTAMP NOT NULL
+    )
+    """,
+)
+
+MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = (
+    (1, _V1), (2, _V2), (3, _V3), (4, _V4),
+)  # fmt: skip
 """(version, statements) in order; the last version is what this feint writes."""
 
 LATEST_VERSION: Final[int] = MIGRATIONS[-1][0]
