@@ -55,9 +55,11 @@ def context_cmd(
     with Store.open(db) as store, progress_bar() as bar:
         task = bar.add_task("context", total=None)
         report = load_context(
-            store, events or [], decisions or [],
+            store,
+            events or [],
+            decisions or [],
             progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )  # fmt: skip
+        )
     console.print(
         f"[bold]{report.events}[/] event(s), {report.statements} coded statement(s) and "
         f"{report.decisions} decision(s) loaded; {report.unchanged} already there; "

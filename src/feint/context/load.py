@@ -23,8 +23,19 @@ from feint.context.readers import Decision, Event, Rejected, read_decisions, rea
 from feint.store import Store
 
 ProgressFn = Callable[[int, int], None]
-_EVENT_COLUMNS: Final = ("event_id", "date", "actor", "type", "description", "source", "place",
-                         "sub_type", "fatalities", "kind", "origin")  # fmt: skip
+_EVENT_COLUMNS: Final = (
+    "event_id",
+    "date",
+    "actor",
+    "type",
+    "description",
+    "source",
+    "place",
+    "sub_type",
+    "fatalities",
+    "kind",
+    "origin",
+)
 
 
 @dataclass(slots=True)
@@ -74,8 +85,11 @@ def load_context(
     if report.rejected:
         now = datetime.now(UTC).replace(tzinfo=None)
         with store.transaction():
-            store.insert_rows("context_rejects", ("origin", "reason", "rejected_at"),
-                              [(r.origin, r.reason, now) for r in report.rejected])  # fmt: skip
+            store.insert_rows(
+                "context_rejects",
+                ("origin", "reason", "rejected_at"),
+                [(r.origin, r.reason, now) for r in report.rejected],
+            )
     return report
 
 
@@ -91,17 +105,33 @@ def _load_events(store: Store, rows: list[Event | Rejected], report: ContextRepo
     with store.transaction():
         before = store.query(kinds).rows[0]
         store.insert_rows(
-            "events", _EVENT_COLUMNS,
-            [(e.event_id, e.date, e.actor, e.type, e.description, e.source, e.place,
-              e.sub_type, e.fatalities, e.kind, e.origin) for e in good],
+            "events",
+            _EVENT_COLUMNS,
+            [
+                (
+                    e.event_id,
+                    e.date,
+                    e.actor,
+                    e.type,
+                    e.description,
+                    e.source,
+                    e.place,
+                    e.sub_type,
+                    e.fatalities,
+                    e.kind,
+                    e.origin,
+                )
+                for e in good
+            ],
             on_conflict_skip=True,
-        )  # fmt: skip
+        )
         after = store.query(kinds).rows[0]
         store.insert_rows(
-            "claims", ("claim_id", "attr_id", "source_id", "channel"),
+            "claims",
+            ("claim_id", "attr_id", "source_id", "channel"),
             [(f"c-{e.event_id}", e.event_id, None, "public_official") for e in statements],
             on_conflict_skip=True,
-        )  # fmt: skip
+        )
     new_statements, added = after[0] - before[0], after[1] - before[1]
     report.statements += new_statements
     report.events += added - new_statements
@@ -114,10 +144,11 @@ def _load_decisions(store: Store, rows: list[Decision | Rejected], report: Conte
     with store.transaction():
         before = _count(store, "SELECT count(*) FROM decisions")
         store.insert_rows(
-            "decisions", ("decision_id", "date", "audience", "decision", "kind", "origin"),
+            "decisions",
+            ("decision_id", "date", "audience", "decision", "kind", "origin"),
             [(d.decision_id, d.date, d.audience, d.decision, d.kind, d.origin) for d in good],
             on_conflict_skip=True,
-        )  # fmt: skip
+        )
         added = _count(store, "SELECT count(*) FROM decisions") - before
     report.decisions += added
     report.unchanged += len(good) - added

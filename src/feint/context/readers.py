@@ -123,8 +123,11 @@ def read_events(text: str, name: str) -> Iterator[Event | Rejected]:
         h.strip().lower() for h in next(csv.reader([text.lstrip("\ufeff").split("\n", 1)[0]]), [])
     }
     if not header & {"event_date", "date"}:
-        yield Rejected(name, "no date column: an events file needs event_date (ACLED) or date, "
-                       "or must be a GDELT 2.0 event file (61 tab-separated columns)")  # fmt: skip
+        yield Rejected(
+            name,
+            "no date column: an events file needs event_date (ACLED) or date, "
+            "or must be a GDELT 2.0 event file (61 tab-separated columns)",
+        )
         return
     for line, row in _rows(text):
         origin = f"{name}:{line}"
@@ -166,8 +169,11 @@ def _gdelt(text: str, name: str) -> Iterator[Event | Rejected]:
         origin = f"{name}:{line}"
         cols = raw.split("\t")
         if len(cols) != GDELT_COLUMNS:
-            yield Rejected(origin, f"a GDELT 2.0 event row has {GDELT_COLUMNS} tab-separated "
-                           f"columns, this one {len(cols)}")  # fmt: skip
+            yield Rejected(
+                origin,
+                f"a GDELT 2.0 event row has {GDELT_COLUMNS} tab-separated "
+                f"columns, this one {len(cols)}",
+            )
             continue
         code, root = cols[_G_CODE].strip(), cols[_G_ROOT].strip()
         if code not in CAMEO_INTENT and root != CAMEO_FIGHT_ROOT:
@@ -207,8 +213,11 @@ def read_decisions(text: str, name: str) -> Iterator[Decision | Rejected]:
     }
     missing = {"date", "decision"} - header
     if missing:
-        yield Rejected(name, f"a decision calendar needs the columns date, audience, decision, "
-                       f"kind; missing: {', '.join(sorted(missing))}")  # fmt: skip
+        yield Rejected(
+            name,
+            f"a decision calendar needs the columns date, audience, decision, "
+            f"kind; missing: {', '.join(sorted(missing))}",
+        )
         return
     for line, row in _rows(text):
         origin = f"{name}:{line}"
