@@ -263,8 +263,16 @@ _V4: Final[tuple[str, ...]] = (
     """,
 )
 
+# Version 5: say-do rows say which channel, month, question and window they are for.
+_V5: Final[tuple[str, ...]] = (
+    "ALTER TABLE saydo ADD COLUMN channel VARCHAR",
+    "ALTER TABLE saydo ADD COLUMN period VARCHAR",  # YYYY-MM of the claims
+    "ALTER TABLE saydo ADD COLUMN window_days INTEGER",
+    "ALTER TABLE saydo ADD COLUMN question VARCHAR",
+)
+
 MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = (
-    (1, _V1), (2, _V2), (3, _V3), (4, _V4),
+    (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5),
 )  # fmt: skip
 """(version, statements) in order; the last version is what this feint writes."""
 
