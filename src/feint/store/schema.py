@@ -263,12 +263,19 @@ _V4: Final[tuple[str, ...]] = (
     """,
 )
 
-# Version 5: say-do rows say which channel, month, question and window they are for.
+# Version 5: say-do rows say which channel, month, question and window they are for;
+# timing rows which question, the surge days, how many decisions were preceded, the
+# null's size, and a plain note when there is too little to conclude anything.
 _V5: Final[tuple[str, ...]] = (
     "ALTER TABLE saydo ADD COLUMN channel VARCHAR",
     "ALTER TABLE saydo ADD COLUMN period VARCHAR",  # YYYY-MM of the claims
     "ALTER TABLE saydo ADD COLUMN window_days INTEGER",
     "ALTER TABLE saydo ADD COLUMN question VARCHAR",
+    "ALTER TABLE timing ADD COLUMN question VARCHAR",
+    "ALTER TABLE timing ADD COLUMN surge_days DATE[]",
+    "ALTER TABLE timing ADD COLUMN n_preceded INTEGER",
+    "ALTER TABLE timing ADD COLUMN n_permutations INTEGER",
+    "ALTER TABLE timing ADD COLUMN note VARCHAR",
 )
 
 MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = (
