@@ -60,12 +60,22 @@ class RelateOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class AssessOptions:
+    """How a question is assessed (see ``[assess]`` in default_config.toml)."""
+
+    saydo_window_days: int = 14
+    timing_window_days: int = 30
+    permutations: int = 9_999
+
+
+@dataclass(frozen=True, slots=True)
 class Options:
     """All of feint's options, one section per stage."""
 
     ingest: IngestOptions = field(default_factory=IngestOptions)
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     relate: RelateOptions = field(default_factory=RelateOptions)
+    assess: AssessOptions = field(default_factory=AssessOptions)
 
 
 def load_options(path: str | Path | None = None, **overrides: dict[str, Any]) -> Options:
@@ -100,6 +110,7 @@ def load_options(path: str | Path | None = None, **overrides: dict[str, Any]) ->
         ingest=_build(IngestOptions, raw.get("ingest", {}), "ingest"),
         extract=_build(ExtractOptions, raw.get("extract", {}), "extract"),
         relate=_build(RelateOptions, raw.get("relate", {}), "relate"),
+        assess=_build(AssessOptions, raw.get("assess", {}), "assess"),
     )
 
 

@@ -18,6 +18,7 @@ from rich.markup import escape
 
 from feint import __version__
 from feint.cli import (
+    assess,
     context,
     demo,
     documents,
@@ -65,6 +66,7 @@ app.command("ingest")(_friendly(ingest.ingest_cmd))
 app.command("extract")(_friendly(extract.extract_cmd))
 app.command("relate")(_friendly(relate.relate_cmd))
 app.command("context")(_friendly(context.context_cmd))
+app.command("assess")(_friendly(assess.assess_cmd))
 app.command("documents")(_friendly(documents.documents_cmd))
 app.command("query")(_friendly(query.query_cmd))
 app.command("demo")(_friendly(demo.demo_cmd))

@@ -278,8 +278,26 @@ _V5: Final[tuple[str, ...]] = (
     "ALTER TABLE timing ADD COLUMN note VARCHAR",
 )
 
+# Version 6: the ACH matrix per question. Hypotheses keep their role, score, rank and
+# probability; evidence its question, weight, diagnosticity and sensitivity; ratings
+# a note (what the other proposer said); judgements the confidence sentence.
+_V6: Final[tuple[str, ...]] = (
+    "ALTER TABLE hypotheses ADD COLUMN role VARCHAR",
+    "ALTER TABLE hypotheses ADD COLUMN score DOUBLE",
+    "ALTER TABLE hypotheses ADD COLUMN rank INTEGER",
+    "ALTER TABLE hypotheses ADD COLUMN probability DOUBLE",
+    "ALTER TABLE evidence ADD COLUMN question VARCHAR",
+    "ALTER TABLE evidence ADD COLUMN weight DOUBLE",
+    "ALTER TABLE evidence ADD COLUMN diagnosticity INTEGER",
+    "ALTER TABLE evidence ADD COLUMN sensitivity VARCHAR",
+    "ALTER TABLE ratings ADD COLUMN question VARCHAR",
+    "ALTER TABLE ratings ADD COLUMN note VARCHAR",
+    "ALTER TABLE judgements ADD COLUMN confidence_text VARCHAR",
+    "ALTER TABLE judgements ADD COLUMN made_at TIMESTAMP",
+)
+
 MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = (
-    (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5),
+    (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), (6, _V6),
 )  # fmt: skip
 """(version, statements) in order; the last version is what this feint writes."""
 

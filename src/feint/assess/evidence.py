@@ -1,0 +1,173 @@
+"""Evidence rows for ACH, built from what the store holds about a question.
+
+One row per kind of finding, each naming the ids it rests on:
+
+- claims toward the question, per channel and stance ("7 claims from unnamed
+  sources support ..."); credibility from the claims' Admiralty grades, relevance
+  from how many there are;
+- readiness confirmed (credibility 1-2) or refuted (4-5) by independent sources;
+- conflicts: ``contradicts`` and ``tension`` relations between claims that take
+  opposite stances toward the question;
+- say-do gaps, per direction;
+- the timing test (surges of supporting claims before decisions), all channels.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Final
+
+from feint.assess.ach import Evidence
+from feint.assess.saydo import Gap
+from feint.assess.timing import TimingResult
+from feint.store import Store
+
+_CHANNEL_WORDS: Final = {
+    "private_anonymous": "from unnamed sources",
+    "public_official": "by officials on the record",
+    "media": "by news media",
+    "analyst": "by analysts",
+}
+
+
+def _relevance(n: int) -> str:
+    return "high" if n >= 5 else "medium" if n >= 2 else "low"
+
+
+def _credibility(grades: Sequence[int]) -> str:
+    """From the claims' credibility grades: the share at least possibly true (1-3)."""
+    judged = [g for g in grades if g != 6]
+    if not judged:
+        return "medium"  # nothing to go on either way
+    share = sum(g <= 3 for g in judged) / len(judged)
+    return "high" if share >= 0.5 else "medium" if share >= 0.2 else "low"
+
+
+def build_evidence(
+    store: Store, question: str, qid: str, gaps: Sequence[Gap], timing: Sequence[TimingResult]
+) -> list[Evidence]:
+    """The evidence rows for ``question`` (ids prefixed with ``qid``)."""
+    rows = store.query(
+        """
+        SELECT s.claim_id, c.channel, s.stance, coalesce(g.credibility, 6)
+        FROM stances s JOIN claims c USING (claim_id)
+        LEFT JOIN grades g USING (claim_id)
+        WHERE s.question = ? AND s.stance IN ('support', 'oppose')
+        ORDER BY s.claim_id
+        """,
+        [question],
+    ).rows
+    by_group: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+    stance = {}
+    for claim_id, channel, st, cred in rows:
+        by_group[(channel, st)].append((claim_id, int(cred)))
+        stance[claim_id] = st
+    out: list[Evidence] = []
+    for (channel, st), members in sorted(by_group.items()):
+        ids = tuple(c for c, _ in members)
+        verb = "support" if st == "support" else "oppose"
+        out.append(
+            Evidence(
+                f"{qid}:E-claims-{channel}-{st}",
+                f"{len(ids)} claim(s) {_CHANNEL_WORDS.get(channel, channel)} {verb}: {question}",
+                f"claims:{channel}:{st}",
+                _credibility([g for _, g in members]),
+                _relevance(len(ids)),
+                ids,
+            )
+        )
+    support = [(c, g) for (_, st), m in by_group.items() if st == "support" for c, g in m]
+    confirmed = tuple(sorted(c for c, g in support if g <= 2))
+    refuted = tuple(sorted(c for c, g in support if g in (4, 5)))
+    if confirmed:
+        out.append(
+            Evidence(
+                f"{qid}:E-corroborated",
+                f"{len(confirmed)} claim(s) of readiness "
+                "are corroborated by independent sources (credibility 1-2)",
+                "corroborated:support",
+                "high",
+                _relevance(len(confirmed)),
+                confirmed,
+            )
+        )
+    if refuted:
+        out.append(
+            Evidence(
+                f"{qid}:E-discredited",
+                f"{len(refuted)} claim(s) of readiness are "
+                "contradicted by independent sources or by deeds (credibility 4-5)",
+                "discredited:support",
+                "medium",
+                _relevance(len(refuted)),
+                refuted,
+            )
+        )
+    conflicts = sorted(
+        (a, b)
+        for a, b in store.query(
+            "SELECT claim_a, claim_b FROM relations WHERE kind IN ('contradicts', 'tension')"
+        ).rows
+        if {stance.get(a), stance.get(b)} == {"support", "oppose"}
+    )
+    if conflicts:
+        ids = tuple(sorted({x for pair in conflicts for x in pair}))
+        out.append(
+            Evidence(
+                f"{qid}:E-conflicts",
+                f"{len(conflicts)} pair(s) of claims conflict: "
+                f"one side supports, the other opposes: {question}",
+                "contradictions",
+                "medium",
+                _relevance(len(conflicts)),
+                ids,
+            )
+        )
+    by_direction: dict[str, list[Gap]] = defaultdict(list)
+    for g in gaps:
+        by_direction[g.direction].append(g)
+    for direction, group in sorted(by_direction.items()):
+        claims = sorted({c for g in group for c in g.claim_ids})
+        events = sorted({e for g in group for e in g.event_ids})
+        what = (
+            "readiness for talks was reported while the actor escalated"
+            if direction == "talks_while_escalating"
+            else "refusal was reported while the actor stepped back"
+        )
+        out.append(
+            Evidence(
+                f"{qid}:E-saydo-{direction}",
+                f"In {len(group)} month(s) and channel(s), {what} "
+                f"({len(claims)} claim(s), {len(events)} event(s))",
+                f"saydo:{direction}",
+                "high",
+                _relevance(len(claims)),
+                tuple(claims + events),
+            )
+        )
+    for t in timing:
+        if t.channel != "all":
+            continue
+        if t.p_value is None:
+            kind, text = "timing:too_few", f"Timing of supporting claims: {t.note}"
+        else:
+            kind = "timing:significant" if t.p_value < 0.05 else "timing:not_significant"
+            text = (
+                f"Surges of supporting claims before decisions: {t.note}; "
+                f"{'more' if t.p_value < 0.05 else 'no more'} than chance would give"
+            )
+        decisions = tuple(
+            r[0] for r in store.query("SELECT decision_id FROM decisions ORDER BY date").rows
+        )
+        out.append(
+            Evidence(
+                f"{qid}:E-timing",
+                text,
+                kind,
+                "medium",
+                "high" if t.p_value is not None else "low",
+                tuple(str(d) for d in t.surge_days) + decisions,
+            )
+        )
+    return out

@@ -1,0 +1,105 @@
+"""``feint assess``: competing hypotheses and key judgements for a question."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from feint.cli.options import DEFAULT_DB_PATH, ConfigOption, DbOption
+from feint.cli.output import console
+from feint.config import load_options
+from feint.errors import UsageError
+from feint.store import Store
+
+
+def assess_cmd(
+    question: Annotated[str, typer.Option("--question", "-q", help="The proposition to assess.")],
+    db: DbOption = DEFAULT_DB_PATH,
+    hypotheses: Annotated[
+        str | None,
+        typer.Option(help="A JSON or TOML file of hypotheses [default: the built-in template]."),
+    ] = None,
+    rate: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rate",
+            help="Set a rating first: HYPOTHESIS_ID,EVIDENCE_ID,RATING (CC, C, N, I, II, NA). "
+            "Kept on every re-run. Repeatable.",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print everything as JSON.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Weigh competing hypotheses about a question and state key judgements.
+
+    Runs the say-do analysis (needs events: feint context), source grades, the
+    timing test (needs a decision calendar), builds the ACH matrix with ratings from
+    rules and the judge, scores it as PARC ACH does, and writes key judgements in
+    ICD 203 language with confidence in a separate sentence.
+
+    Examples:
+
+      feint assess --db case.duckdb --question "Russia is willing to negotiate a ceasefire"
+
+      feint assess --db case.duckdb -q "..." --hypotheses my-hypotheses.json --json
+
+      feint assess --db case.duckdb -q "..." --rate "Q-1a2b3c4d:H2,Q-1a2b3c4d:E-timing,II"
+    """
+    from feint.assess.stage import assess, read_hypotheses, set_rating
+
+    options = load_options(config)
+    with Store.open(db) as store:
+        for item in rate or []:
+            parts = [p.strip() for p in item.split(",")]
+            if len(parts) != 3:
+                raise UsageError(f"--rate {item!r}: give HYPOTHESIS_ID,EVIDENCE_ID,RATING.")
+            set_rating(store, *parts)
+        hs = read_hypotheses(hypotheses, question) if hypotheses else None
+        report = assess(store, question, options.assess, hypotheses=hs,
+                        relate_options=options.relate)  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps({
+            "question": report.question,
+            "judgements": [
+                {"id": j.judgement_id, "text": j.text, "band": j.band,
+                 "probability": [j.probability_low, j.probability_high],
+                 "confidence": j.confidence, "confidence_text": j.confidence_text,
+                 "evidence_ids": list(j.evidence_ids)} for j in report.judgements
+            ],
+            "hypotheses": [
+                {"id": h.hypothesis_id, "label": h.label, "role": h.role,
+                 "score": report.scores[h.hypothesis_id],
+                 "probability": report.probabilities[h.hypothesis_id],
+                 "rank": report.ranking.index(h.hypothesis_id) + 1} for h in report.hypotheses
+            ],
+            "evidence": [
+                {"id": e.evidence_id, "description": e.description, "kind": e.kind,
+                 "credibility": e.credibility, "relevance": e.relevance, "refs": list(e.refs),
+                 "diagnosticity": report.diagnosticity[e.evidence_id],
+                 "sensitivity": report.sensitivity.get(e.evidence_id, []),
+                 "ratings": {h.hypothesis_id: report.matrix[(h.hypothesis_id, e.evidence_id)]
+                             for h in report.hypotheses}} for e in report.evidence
+            ],
+        }))  # fmt: skip
+        return
+    if not report.evidence:
+        console.print("No evidence for this question yet: run feint relate, and feint context.")
+        return
+    for j in report.judgements:
+        console.print(f"[bold]{j.text}[/]", highlight=False)
+        console.print(f"  {j.confidence_text}", highlight=False)
+        console.print(f"  Rests on {len(j.evidence_ids)} evidence row(s).", highlight=False)
+    table = Table("rank", "hypothesis", "score", "probability")
+    for n, hid in enumerate(report.ranking, start=1):
+        h = next(x for x in report.hypotheses if x.hypothesis_id == hid)
+        table.add_row(str(n), f"{hid}\n{h.label}", f"{report.scores[hid]:.2f}",
+                      f"{report.probabilities[hid]:.2f}")  # fmt: skip
+    console.print(table)
+    console.print(
+        f"{len(report.evidence)} evidence row(s); sensitive: "
+        f"{', '.join(report.sensitivity) or 'none'}.",
+        highlight=False,
+    )

@@ -1,0 +1,135 @@
+"""ACH: PARC scores, diagnosticity, sensitivity, hypotheses files, and judgements that
+move with the evidence."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from feint.assess import ach
+from feint.assess.ach import Evidence, Hypothesis
+from feint.assess.judgements import band_of
+from feint.assess.stage import AssessReport, conclude, read_hypotheses
+from feint.errors import UsageError
+
+Q = "Russia is willing to negotiate a ceasefire"
+HS = ach.template(Q)
+
+
+def _row(kind: str, credibility: str = "high", relevance: str = "high") -> Evidence:
+    return Evidence(f"E-{kind}", kind, kind, credibility, relevance, (f"ref-{kind}",))
+
+
+def _assess(evidence: list[Evidence]) -> AssessReport:
+    report = AssessReport(Q, hypotheses=list(HS), evidence=evidence)
+    for h in HS:
+        for e in evidence:
+            rating = ach.rule_rating(e, h)
+            assert rating is not None
+            report.matrix[(h.hypothesis_id, e.evidence_id)] = rating
+    return conclude(report, "Q-test")
+
+
+BASE = [
+    _row("claims:private_anonymous:support"),
+    _row("claims:public_official:oppose"),
+    _row("contradictions", "medium"),
+    _row("saydo:talks_while_escalating"),
+    _row("timing:significant", "medium"),
+]
+
+
+def test_parc_scores_weigh_inconsistency_by_credibility_and_relevance() -> None:
+    report = _assess(BASE)
+    # genuine: I (w 2) + I (w sqrt 2) + II (w 2) + I (w sqrt 2)
+    assert report.scores["H1"] == pytest.approx(-2 - math.sqrt(2) - 4 - math.sqrt(2))
+    assert report.scores["H2"] == 0.0  # the feint fits every row
+    assert report.ranking[0] == "H2" and report.ranking[-1] == "H1"
+    assert report.diagnosticity["E-claims:private_anonymous:support"] == 0  # fits all alike
+    assert report.diagnosticity["E-saydo:talks_while_escalating"] == 3  # II ... C
+
+
+def test_surges_moved_away_from_the_decisions_change_the_leader() -> None:
+    before = _assess(BASE)
+    moved = _assess([*BASE[:4], _row("timing:not_significant", "medium")])
+    assert before.ranking[0] == "H2" and moved.ranking[0] == "H3"
+    assert before.judgements[0].text != moved.judgements[0].text
+    assert "E-timing:significant" in before.sensitivity  # the row the lead rests on
+
+
+def test_dropping_the_contradictions_moves_the_probabilities() -> None:
+    before = _assess(BASE)
+    dropped = _assess([e for e in BASE if e.kind != "contradictions"])
+    assert dropped.probabilities["H1"] > before.probabilities["H1"]
+    assert dropped.probabilities["H3"] < before.probabilities["H3"]
+    assert dropped.probabilities["H2"] > before.probabilities["H2"]
+    assert "E-contradictions" in before.judgements[0].evidence_ids
+    assert "E-contradictions" not in dropped.judgements[0].evidence_ids
+
+
+def test_independent_official_corroboration_makes_genuine_intent_lead() -> None:
+    sceptical = _assess(BASE)
+    corroborated = _assess([
+        _row("claims:private_anonymous:support"),
+        _row("corroborated:support"),
+        _row("timing:not_significant", "medium"),
+    ])  # fmt: skip
+    assert corroborated.ranking[0] == "H1"
+    j2 = next(j for j in corroborated.judgements if j.judgement_id.endswith("J2"))
+    assert j2.band == "likely" and Q in j2.text
+    s2 = next(j for j in sceptical.judgements if j.judgement_id.endswith("J2"))
+    assert s2.band == "almost no chance"
+
+
+def test_judgements_keep_confidence_in_its_own_sentence_and_cite_evidence() -> None:
+    report = _assess(BASE)
+    for j in report.judgements:
+        assert j.text.startswith("We assess that it is ") and j.text.count(".") == 1
+        assert "confidence" not in j.text
+        assert j.confidence in ("low", "moderate", "high")
+        assert j.confidence_text.startswith(f"We have {j.confidence} confidence")
+        assert j.evidence_ids and set(j.evidence_ids) <= {e.evidence_id for e in BASE}
+        assert j.probability_low < j.probability_high
+
+
+@pytest.mark.parametrize(
+    ("p", "band"),
+    [(0.02, "almost no chance"), (0.1, "very unlikely"), (0.3, "unlikely"),
+     (0.5, "roughly even chance"), (0.6, "likely"), (0.9, "very likely"),
+     (0.97, "almost certain"), (1.0, "almost certain")],
+)  # fmt: skip
+def test_icd_203_bands(p: float, band: str) -> None:
+    assert band_of(p)[0] == band
+
+
+def test_hypotheses_files_always_get_a_deception_hypothesis(tmp_path: Path) -> None:
+    path = tmp_path / "h.json"
+    rows = [
+        {"id": "A", "label": "Moscow wants a deal", "role": "genuine"},
+        {"id": "B", "label": "Moscow waits for the election"},
+    ]
+    path.write_text(json.dumps(rows), "utf-8")
+    hs = read_hypotheses(path, Q)
+    assert [h.hypothesis_id for h in hs] == ["A", "B", "H3"]
+    assert hs[-1].is_deception and hs[1].role == "other"
+    toml = tmp_path / "h.toml"
+    toml.write_text('[[hypotheses]]\nid = "X"\nlabel = "a feint"\nrole = "deception"\n', "utf-8")
+    assert [h.role for h in read_hypotheses(toml, Q)] == ["deception"]
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"label": "x", "role": "psychic"}]', "utf-8")
+    with pytest.raises(UsageError, match="role 'psychic'"):
+        read_hypotheses(bad, Q)
+    with pytest.raises(UsageError, match="No hypotheses file"):
+        read_hypotheses(tmp_path / "none.json", Q)
+
+
+def test_the_judge_rates_what_the_rules_do_not() -> None:
+    other = Hypothesis("H9", "Moscow waits for the US election", "other")
+    assert ach.rule_rating(BASE[0], other) is None
+    assert ach.judge_rating(0.9, 0.05) == "CC"
+    assert ach.judge_rating(0.6, 0.1) == "C"
+    assert ach.judge_rating(0.1, 0.85) == "II"
+    assert ach.judge_rating(0.3, 0.3) == "N"

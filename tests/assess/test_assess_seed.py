@@ -1,0 +1,141 @@
+"""feint assess on the reference article with the starter events and calendar: the
+contract tables, provenance down to character spans, and an analyst's rating that
+changes the ranking and survives a re-run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from spacy.language import Language
+from tests.conftest import SEED
+
+from feint.assess.stage import assess, set_rating
+from feint.context import load_context
+from feint.errors import UsageError
+from feint.extract.stage import extract
+from feint.ingest import Metadata, ingest
+from feint.ingest.dates import parse_date
+from feint.relate.stage import relate
+from feint.store import Store
+
+pytestmark = [pytest.mark.model, pytest.mark.slow]
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "context"
+Q = "Putin is willing to negotiate a ceasefire"
+
+
+@pytest.fixture(scope="module")
+def case(
+    tmp_path_factory: pytest.TempPathFactory, nlp: Language, embedder: Any, default_judge: Any
+) -> tuple[Path, Any]:
+    db = tmp_path_factory.mktemp("assess") / "seed.duckdb"
+    with Store.open(db) as store:
+        ingest(
+            store,
+            [str(SEED)],
+            metadata=Metadata(outlet="kyivpost.com", published=parse_date("2024-05-24")),
+        )
+        extract(store, nlp=nlp)
+        relate(store, question=Q, judge=default_judge, embedder=embedder)
+        load_context(
+            store,
+            [str(DATA / "russian-military-actions-2022-2024.csv")],
+            [str(DATA / "western-decisions-2022-2024.csv")],
+        )
+    return db, default_judge
+
+
+def test_assess_writes_the_contract_tables(case: Any) -> None:
+    db, judge = case
+    with Store.open(db) as store:
+        _check_tables(store, assess(store, Q, judge=judge))
+
+
+def _check_tables(store: Store, report: Any) -> None:
+    assert any(h.is_deception for h in report.hypotheses)
+    rows = store.query(
+        "SELECT judgement_id, question, text, band, probability_low, probability_high, "
+        "confidence, evidence_ids, confidence_text FROM judgements WHERE question = ?",
+        [Q],
+    ).records()
+    assert len(rows) == 2
+    for j in rows:
+        assert j["text"].startswith("We assess that it is ") and "confidence" not in j["text"]
+        assert j["confidence"] in ("low", "moderate", "high") and j["confidence_text"]
+        assert 0 <= j["probability_low"] < j["probability_high"] <= 1 and j["evidence_ids"]
+    # The seed's own say-do gap: readiness reported by Russian sources during the
+    # Kharkiv offensive of 10 May 2024.
+    gaps = store.query("SELECT direction, event_ids, lag_days FROM saydo").rows
+    assert any(d == "talks_while_escalating" and lag == -14 for d, _, lag in gaps)
+    n_claims = store.query("SELECT count(*) FROM claims").rows[0][0]
+    graded = store.query("SELECT count(*), count(DISTINCT claim_id) FROM grades").rows[0]
+    assert graded == (n_claims, n_claims)
+    timing = store.query(
+        "SELECT channel, window_days, note FROM timing WHERE question = ?", [Q]
+    ).rows
+    assert timing and all(w == 30 and note for _, w, note in timing)
+
+
+def test_every_judgement_resolves_to_quotes_in_documents(case: Any) -> None:
+    db, judge = case
+    with Store.open(db) as store:
+        assess(store, Q, judge=judge)
+        _check_spans(store)
+
+
+def _check_spans(store: Store) -> None:
+    spans = store.query(
+        """
+        SELECT DISTINCT a.doc_id, a.content_start, a.content_end, a.content_text,
+               substr(d.text, a.content_start + 1, a.content_end - a.content_start) AS quote
+        FROM judgements j, unnest(j.evidence_ids) AS t(eid)
+        JOIN evidence e ON e.evidence_id = t.eid, unnest(e.refs) AS r(ref)
+        JOIN claims c ON c.claim_id = r.ref JOIN attributions a USING (attr_id)
+        JOIN documents d USING (doc_id)
+        WHERE j.question = ?
+        """,
+        [Q],
+    ).rows
+    assert spans and all(quote == content for _, _, _, content, quote in spans)
+
+
+def test_an_analyst_rating_moves_the_ranking_and_is_kept(case: Any) -> None:
+    db, judge = case
+    with Store.open(db) as store:
+        _check_rating(store, judge)
+
+
+def _check_rating(store: Store, judge: Any) -> None:
+    first = assess(store, Q, judge=judge)
+    leader = first.ranking[0]
+    strongest = max(first.evidence, key=lambda e: e.weight)
+    set_rating(store, leader, strongest.evidence_id, "II")
+    set_rating(store, leader, strongest.evidence_id, "II")  # idempotent
+    second = assess(store, Q, judge=judge)
+    assert second.matrix[(leader, strongest.evidence_id)] == "II"
+    assert second.proposed_by[(leader, strongest.evidence_id)] == "analyst"
+    assert second.scores[leader] < first.scores[leader]
+    assert second.ranking[0] != leader
+    with pytest.raises(UsageError, match="run 'feint assess' first"):
+        set_rating(store, "nope", strongest.evidence_id, "C")
+    with pytest.raises(UsageError, match="not one of"):
+        set_rating(store, leader, strongest.evidence_id, "maybe")
+
+
+def test_assess_from_the_command_line(case: Any) -> None:
+    db, _ = case
+    proc = subprocess.run(
+        [sys.executable, "-m", "feint", "assess", "--db", str(db), "-q", Q, "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert {"judgements", "hypotheses", "evidence"} <= set(out)
+    assert all(set(e["ratings"]) == {h["id"] for h in out["hypotheses"]} for e in out["evidence"])
