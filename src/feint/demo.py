@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from feint.assess.stage import AssessReport, assess
 from feint.config import Options
+from feint.context import ContextReport, load_context
 from feint.extract.stage import ExtractReport, ProgressFn, extract
 from feint.ingest import IngestReport, Metadata, ingest
 from feint.ingest.dates import parse_date
@@ -16,6 +18,8 @@ from feint.store import Store
 
 SEED = "seed/isw-2024-05-24-kyivpost.txt"
 CORPUS = "corpus/items.jsonl"
+EVENTS = "events/russian-military-actions-2022-2024.csv"
+CALENDAR = "calendar/western-decisions-2022-2024.csv"
 QUESTION = "Russia is genuinely willing to negotiate a ceasefire or peace settlement"
 """The bundled case's question: the corpus's proposition P1."""
 
@@ -36,12 +40,15 @@ class DemoResult:
     relayed_examples: list[tuple[str, str, str]]
     relate: RelateReport
     contradiction_example: tuple[str, str, str] | None
+    context: ContextReport
+    assess: AssessReport
 
 
 def bundled_inputs() -> list[Path]:
-    """Paths of the bundled case's files inside the installed package."""
+    """Paths of the bundled case's files inside the installed package: the seed,
+    the corpus, the events and the decision calendar."""
     root = resources.files("feint") / "data"
-    return [Path(str(root / SEED)), Path(str(root / CORPUS))]
+    return [Path(str(root / name)) for name in (SEED, CORPUS, EVENTS, CALENDAR)]
 
 
 def run_demo(
@@ -51,7 +58,8 @@ def run_demo(
     progress: ProgressFn | None = None,
     relate_progress: Callable[[str, int, int], None] | None = None,
 ) -> DemoResult:
-    """Run the flow so far (ingest, extract, relate) on the bundled case into ``db_path``
+    """Run the flow so far (ingest, extract, relate, context, assess) on the bundled
+    case into ``db_path``
     (default ``out_dir/feint.duckdb``), replacing that store.
 
     The seed article is ingested with its known metadata (published 24 May 2024 by
@@ -63,7 +71,7 @@ def run_demo(
     db = Path(db_path) if db_path is not None else out / "feint.duckdb"
     for stale in (db, Path(f"{db}.wal")):
         stale.unlink(missing_ok=True)
-    seed, corpus = bundled_inputs()
+    seed, corpus, events, calendar = bundled_inputs()
     with Store.open(db) as store:
         report = ingest(
             store,
@@ -74,6 +82,8 @@ def run_demo(
         report.merge(ingest(store, [str(corpus)], options.ingest))
         extracted = extract(store, options.extract, progress=progress)
         related = relate(store, options.relate, question=QUESTION, progress=relate_progress)
+        context = load_context(store, [str(events)], [str(calendar)])
+        assessed = assess(store, QUESTION, options.assess, relate_options=options.relate)
         contra = store.query(
             "SELECT a1.content_text, a2.content_text, r.explanation FROM relations r "
             "JOIN claims c1 ON c1.claim_id = r.claim_a "
@@ -96,8 +106,18 @@ def run_demo(
             "WHERE status = 'ok'"
         ).rows[0]
     return DemoResult(
-        str(db), report, int(row[0]), int(row[1] or 0), row[2], row[3], int(row[4]),
-        extracted, [(str(k), int(n)) for k, n in by_kind],
+        str(db),
+        report,
+        int(row[0]),
+        int(row[1] or 0),
+        row[2],
+        row[3],
+        int(row[4]),
+        extracted,
+        [(str(k), int(n)) for k, n in by_kind],
         [(str(a), str(b), str(c)) for a, b, c in examples],
-        related, (str(contra[0][0]), str(contra[0][1]), str(contra[0][2])) if contra else None,
-    )  # fmt: skip
+        related,
+        (str(contra[0][0]), str(contra[0][1]), str(contra[0][2])) if contra else None,
+        context,
+        assessed,
+    )

@@ -121,7 +121,17 @@ def test_stdin_and_output_formats(db: str) -> None:
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    for command in ("ingest", "query", "documents", "demo", "extract", "relate", "judge"):
+    for command in (
+        "ingest",
+        "query",
+        "documents",
+        "demo",
+        "extract",
+        "relate",
+        "judge",
+        "context",
+        "assess",
+    ):
         proc = feint(command, "--help")
         assert proc.returncode == 0
         assert "Example" in proc.stdout, command
@@ -136,6 +146,8 @@ def test_demo_runs_the_flow_on_the_bundled_case(tmp_path: Path) -> None:
     assert "89 new document" in proc.stdout
     assert "4 furniture line(s)" in proc.stdout
     assert "Claims:" in proc.stdout and "contradicts" in proc.stdout
+    assert "Key judgements" in proc.stdout and "We assess that it is" in proc.stdout
+    assert "confidence in this judgement" in proc.stdout
     db = str(out / "feint.duckdb")
     proc = feint(
         "query", "SELECT count(*) AS n, min(published) AS first FROM documents",

@@ -69,8 +69,24 @@ def demo_cmd(
     if result.contradiction_example:
         a, b, why = result.contradiction_example
         console.print(f"  e.g. {a!r}\n   vs {b!r}\n   ({why})", highlight=False, markup=False)
+    ctx = result.context
+    console.print(
+        f"Context: {ctx.events} military actions, {ctx.decisions} decision dates.",
+        highlight=False,
+    )
+    console.print("[bold]Key judgements[/]")
+    for j in result.assess.judgements:
+        console.print(f"  {j.text}", highlight=False)
+        console.print(f"    {j.confidence_text}", highlight=False)
+        refs = sum(len(e.refs) for e in result.assess.evidence if e.evidence_id in j.evidence_ids)
+        console.print(
+            f"    Evidence: {len(j.evidence_ids)} row(s) resting on {refs} claim, event and "
+            "decision id(s).",
+            highlight=False,
+        )
     console.print(
         f"Explore it:  feint documents --db {result.db_path}\n"
+        f'             feint assess --db {result.db_path} -q "{QUESTION}"\n'
         f'             feint query "SELECT outlet, count(*) FROM documents GROUP BY 1" '
         f"--db {result.db_path}",
         highlight=False,
