@@ -72,6 +72,10 @@ def _check_tables(store: Store, report: Any) -> None:
     # Kharkiv offensive of 10 May 2024.
     gaps = store.query("SELECT direction, event_ids, lag_days FROM saydo").rows
     assert any(d == "talks_while_escalating" and lag == -14 for d, _, lag in gaps)
+    # Both proposers rated every cell; the note keeps what each said.
+    notes = [r[0] for r in store.query("SELECT note FROM ratings WHERE question = ?", [Q]).rows]
+    assert len(notes) == len(report.hypotheses) * len(report.evidence)
+    assert all(n.startswith("rules: ") and "; judge (" in n for n in notes)
     n_claims = store.query("SELECT count(*) FROM claims").rows[0][0]
     graded = store.query("SELECT count(*), count(DISTINCT claim_id) FROM grades").rows[0]
     assert graded == (n_claims, n_claims)

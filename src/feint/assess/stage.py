@@ -41,6 +41,7 @@ class AssessReport:
     evidence: list[Evidence] = field(default_factory=list)
     matrix: dict[tuple[str, str], str] = field(default_factory=dict)
     proposed_by: dict[tuple[str, str], str] = field(default_factory=dict)
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
     ranking: list[str] = field(default_factory=list)
     probabilities: dict[str, float] = field(default_factory=dict)
@@ -164,27 +165,29 @@ def set_rating(store: Store, hypothesis_id: str, evidence_id: str, rating: str) 
 
 
 def _rate(store: Store, report: AssessReport, judge: Judge) -> None:
+    """Both proposers rate every cell: the judge reads each evidence statement
+    against each hypothesis, the rules know what each kind of evidence means for
+    each role. The analyst's rating wins, then the rules', then the judge's; the
+    note keeps what each proposed."""
     analyst = {
         (h, e): r
         for h, e, r in store.query(
             "SELECT hypothesis_id, evidence_id, rating FROM ratings WHERE proposed_by = 'analyst'"
         ).rows
     }
-    need_judge = []
-    for h in report.hypotheses:
-        for e in report.evidence:
-            key = (h.hypothesis_id, e.evidence_id)
-            if key in analyst:
-                report.matrix[key], report.proposed_by[key] = analyst[key], "analyst"
-            elif (rule := ach.rule_rating(e, h)) is not None:
-                report.matrix[key], report.proposed_by[key] = rule, "rules"
-            else:
-                need_judge.append((h, e))
-    verdicts = judge.judge_many([(e.description, h.label) for h, e in need_judge])
-    for (h, e), v in zip(need_judge, verdicts, strict=True):
+    cells = [(h, e) for h in report.hypotheses for e in report.evidence]
+    verdicts = judge.judge_many([(e.description, h.label) for h, e in cells])
+    for (h, e), v in zip(cells, verdicts, strict=True):
         key = (h.hypothesis_id, e.evidence_id)
-        report.matrix[key] = ach.judge_rating(v.scores["entailment"], v.scores["contradiction"])
-        report.proposed_by[key] = f"judge:{judge.name}"
+        by_judge = ach.judge_rating(v.scores["entailment"], v.scores["contradiction"])
+        by_rules = ach.rule_rating(e, h)
+        report.notes[key] = f"rules: {by_rules or '-'}; judge ({judge.name}): {by_judge}"
+        if key in analyst:
+            report.matrix[key], report.proposed_by[key] = analyst[key], "analyst"
+        elif by_rules is not None:
+            report.matrix[key], report.proposed_by[key] = by_rules, "rules"
+        else:
+            report.matrix[key], report.proposed_by[key] = by_judge, f"judge:{judge.name}"
 
 
 def _score(report: AssessReport) -> None:
@@ -287,9 +290,9 @@ def _write(store: Store, report: AssessReport) -> None:
         )
         store.insert_rows(
             "ratings",
-            ("hypothesis_id", "evidence_id", "rating", "proposed_by", "question"),
+            ("hypothesis_id", "evidence_id", "rating", "proposed_by", "question", "note"),
             [
-                (h, e, r, report.proposed_by[(h, e)], q)
+                (h, e, r, report.proposed_by[(h, e)], q, report.notes.get((h, e)))
                 for (h, e), r in report.matrix.items()
                 if report.proposed_by[(h, e)] != "analyst"
             ],
