@@ -102,6 +102,15 @@ def test_usage_errors_exit_2_with_a_reason(
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize(
+    "args", [["extract"], ["relate"], ["assess", "-q", "Russia seeks a truce"]]
+)
+def test_stages_after_ingest_refuse_a_missing_store(tmp_path: Path, args: list[str]) -> None:
+    proc = feint(*args, "--db", str(tmp_path / "none.duckdb"))
+    assert proc.returncode == 2 and "feint ingest" in proc.stderr
+    assert not (tmp_path / "none.duckdb").exists()
+
+
 def test_query_on_a_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
     proc = feint("query", "SELECT 1", "--db", str(tmp_path / "none.duckdb"))
     assert proc.returncode == 2

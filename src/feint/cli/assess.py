@@ -51,7 +51,7 @@ def assess_cmd(
     from feint.assess.stage import assess, read_hypotheses, set_rating
 
     options = load_options(config)
-    with Store.open(db) as store:
+    with Store.open_existing(db) as store:
         for item in rate or []:
             parts = [p.strip() for p in item.split(",")]
             if len(parts) != 3:

@@ -66,7 +66,7 @@ def extract_cmd(
             "batch_size": batch_size,
         },
     )
-    with Store.open(db) as store, progress_bar() as bar:
+    with Store.open_existing(db) as store, progress_bar() as bar:
         task = bar.add_task("extract", total=None)
         report = extract(
             store,

@@ -65,7 +65,7 @@ def relate_cmd(
     if question is not None and not question.strip():
         raise UsageError("--question is empty: give a proposition, e.g. 'Russia seeks a truce'.")
     options = load_options(config, relate={"judge": judge, "k": k, "embed_model": embed_model})
-    with Store.open(db) as store, progress_bar() as bar:
+    with Store.open_existing(db) as store, progress_bar() as bar:
         report = relate(
             store, options.relate, question=question, force=force, progress=step_progress(bar)
         )

@@ -93,6 +93,17 @@ class Store:
     # -- opening and closing -------------------------------------------------
 
     @classmethod
+    def open_existing(cls, path: str | Path = DEFAULT_DB) -> Store:
+        """Open a store for writing that must already exist (stages after ingest).
+
+        Raises:
+            StoreNotFoundError: there is no file at ``path``; nothing is created.
+        """
+        if str(path) != ":memory:" and not Path(str(path)).exists():
+            raise StoreNotFoundError(str(path))
+        return cls.open(path)
+
+    @classmethod
     def open(cls, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> Store:
         """Open (and for writing, create and migrate) the store at ``path``.
 
