@@ -142,4 +142,8 @@ def test_assess_from_the_command_line(case: Any) -> None:
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert {"judgements", "hypotheses", "evidence"} <= set(out)
+    for j in out["judgements"]:  # down to a document and a character span
+        assert j["provenance"] and all(
+            p["doc_id"] and 0 <= p["start"] < p["end"] and p["quote"] for p in j["provenance"]
+        )
     assert all(set(e["ratings"]) == {h["id"] for h in out["hypotheses"]} for e in out["evidence"])

@@ -138,6 +138,25 @@ def conclude(report: AssessReport, qid: str) -> AssessReport:
     return report
 
 
+def provenance(store: Store, evidence_ids: list[str]) -> list[dict[str, Any]]:
+    """Where evidence rows come from, down to a document and a character span: each
+    claim they cite, with its content's [start, end) in the document's text."""
+    if not evidence_ids:
+        return []
+    return store.query(
+        """
+        SELECT e.evidence_id, c.claim_id, a.doc_id, a.content_start AS start,
+               a.content_end AS "end", a.content_text AS quote, d.title, d.url
+        FROM evidence e, unnest(e.refs) AS r(ref)
+        JOIN claims c ON c.claim_id = r.ref JOIN attributions a USING (attr_id)
+        JOIN documents d USING (doc_id)
+        WHERE list_contains(?, e.evidence_id)
+        ORDER BY e.evidence_id, c.claim_id
+        """,
+        [evidence_ids],
+    ).records()
+
+
 def set_rating(store: Store, hypothesis_id: str, evidence_id: str, rating: str) -> None:
     """An analyst's rating: kept over the rules' and the judge's on every re-run."""
     if rating not in ach.RATINGS:

@@ -48,7 +48,7 @@ def assess_cmd(
 
       feint assess --db case.duckdb -q "..." --rate "Q-1a2b3c4d:H2,Q-1a2b3c4d:E-timing,II"
     """
-    from feint.assess.stage import assess, read_hypotheses, set_rating
+    from feint.assess.stage import assess, provenance, read_hypotheses, set_rating
 
     options = load_options(config)
     with Store.open_existing(db) as store:
@@ -58,8 +58,11 @@ def assess_cmd(
                 raise UsageError(f"--rate {item!r}: give HYPOTHESIS_ID,EVIDENCE_ID,RATING.")
             set_rating(store, *parts)
         hs = read_hypotheses(hypotheses, question) if hypotheses else None
-        report = assess(store, question, options.assess, hypotheses=hs,
-                        relate_options=options.relate)  # fmt: skip
+        report = assess(
+            store, question, options.assess, hypotheses=hs, relate_options=options.relate
+        )
+        sources = {j.judgement_id: provenance(store, list(j.evidence_ids))
+                   for j in report.judgements} if as_json else {}  # fmt: skip
     if as_json:
         typer.echo(json.dumps({
             "question": report.question,
@@ -67,7 +70,8 @@ def assess_cmd(
                 {"id": j.judgement_id, "text": j.text, "band": j.band,
                  "probability": [j.probability_low, j.probability_high],
                  "confidence": j.confidence, "confidence_text": j.confidence_text,
-                 "evidence_ids": list(j.evidence_ids)} for j in report.judgements
+                 "evidence_ids": list(j.evidence_ids),
+                 "provenance": sources[j.judgement_id]} for j in report.judgements
             ],
             "hypotheses": [
                 {"id": h.hypothesis_id, "label": h.label, "role": h.role,
