@@ -22,6 +22,7 @@ would change which hypothesis ranks first.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -32,6 +33,11 @@ _VALUE: Final = {"CC": 2, "C": 1, "N": 0, "I": -1, "II": -2}
 _INCONSISTENCY: Final = {"I": -1.0, "II": -2.0}
 WEIGHT: Final = {"low": 1 / math.sqrt(2), "medium": 1.0, "high": math.sqrt(2)}
 _FLIP: Final = {"CC": "II", "C": "I", "N": "N", "I": "C", "II": "CC", "NA": "NA"}
+
+
+def question_id(question: str) -> str:
+    """A short id for a question, prefixed to its hypotheses, evidence and timing rows."""
+    return "Q-" + hashlib.sha256(question.encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass(frozen=True, slots=True)

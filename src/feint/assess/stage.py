@@ -11,7 +11,6 @@ ranking and the judgement follow.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from feint.assess import ach
-from feint.assess.ach import Evidence, Hypothesis
+from feint.assess.ach import Evidence, Hypothesis, question_id
 from feint.assess.evidence import build_evidence
 from feint.assess.grades import grade_store
 from feint.assess.judgements import Judgement, confidence_of, sentence
@@ -48,11 +47,6 @@ class AssessReport:
     diagnosticity: dict[str, int] = field(default_factory=dict)
     sensitivity: dict[str, list[str]] = field(default_factory=dict)
     judgements: list[Judgement] = field(default_factory=list)
-
-
-def question_id(question: str) -> str:
-    """A short id for a question, prefixed to its hypotheses and evidence."""
-    return "Q-" + hashlib.sha256(question.encode("utf-8")).hexdigest()[:8]
 
 
 def read_hypotheses(path: str | Path, question: str) -> list[Hypothesis]:

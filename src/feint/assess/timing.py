@@ -26,7 +26,6 @@ plainly that there are too few events to conclude anything.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from typing import Final
 
 import numpy as np
 
+from feint.assess.ach import question_id
 from feint.store import Store
 
 BASELINE_DAYS: Final = 28
@@ -128,7 +128,7 @@ def timing_for(
     permutations: int = 9_999,
 ) -> list[TimingResult]:
     """Results per channel and for all channels, from (date, channel) of supporting claims."""
-    pid = "Q-" + hashlib.sha256(question.encode("utf-8")).hexdigest()[:8]
+    pid = question_id(question)
     if not claims:
         return []
     start = min(d for d, _ in claims)
@@ -138,44 +138,25 @@ def timing_for(
     for channel in ["all", *sorted({c for _, c in claims})]:
         days = [d for d, c in claims if channel in ("all", c)]
         found = surges(days, start, end)
+        rate: float | None = None
+        p: float | None = None
+        preceded, n_perm = 0, 0
         if len(found) < MIN_EVENTS or len(in_span) < MIN_EVENTS:
-            out.append(
-                TimingResult(
-                    pid,
-                    question,
-                    channel,
-                    window,
-                    None,
-                    None,
-                    len(found),
-                    len(in_span),
-                    0,
-                    tuple(found),
-                    0,
-                    f"too few events to conclude anything: {len(found)} surge(s) "
-                    f"and {len(in_span)} decision(s); {MIN_EVENTS} of each are "
-                    "needed",
-                )
+            note = (
+                f"too few events to conclude anything: {len(found)} surge(s) and "
+                f"{len(in_span)} decision(s); {MIN_EVENTS} of each are needed"
             )
-            continue
-        rate, p, preceded = coincidence(found, in_span, start, end, window, permutations)
+        else:
+            rate, p, preceded = coincidence(found, in_span, start, end, window, permutations)
+            n_perm = permutations
+            note = (
+                f"{preceded} of {len(in_span)} decisions had a surge in the {window} days "
+                f"before (rate {rate:.2f}, p = {p:.3f})"
+            )
         out.append(
-            TimingResult(
-                pid,
-                question,
-                channel,
-                window,
-                rate,
-                p,
-                len(found),
-                len(in_span),
-                preceded,
-                tuple(found),
-                permutations,
-                f"{preceded} of {len(in_span)} decisions had a surge in the "
-                f"{window} days before (rate {rate:.2f}, p = {p:.3f})",
-            )
-        )
+            TimingResult(pid, question, channel, window, rate, p, len(found), len(in_span),
+                         preceded, tuple(found), n_perm, note)
+        )  # fmt: skip
     return out
 
 
