@@ -148,3 +148,24 @@ def test_a_rerun_embeds_and_judges_nothing_new(
         0
     ]
     assert n_stances == grown.claims
+
+
+def test_force_redoes_claims_from_documents_and_keeps_coded_statements(
+    related: dict[str, Any], embedder: Any, default_judge: Any
+) -> None:
+    from feint.context import load_context
+    from feint.context.readers import GDELT_COLUMNS
+
+    store = related["store"]
+    cols = [""] * GDELT_COLUMNS
+    cols[0], cols[1], cols[6], cols[16], cols[26], cols[28] = (
+        "77", "20240524", "RUSSIA", "UKRAINE", "036", "03",
+    )  # fmt: skip
+    gdelt = Path(related["db"]).parent / "gdelt.export.CSV"
+    gdelt.write_text("\t".join(cols) + "\n", "utf-8")
+    assert load_context(store, [str(gdelt)]).statements == 1
+    n_docs = store.query("SELECT count(*) FROM attributions").rows[0][0]
+    redone = relate(store, question=QUESTION, force=True, judge=default_judge, embedder=embedder)
+    assert redone.new_claims == n_docs and redone.embedded == 0  # the cache survives --force
+    kept = store.query("SELECT channel FROM claims WHERE claim_id = 'c-gdelt-77'").rows
+    assert kept == [("public_official",)]
