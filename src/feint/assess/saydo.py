@@ -147,8 +147,8 @@ def load_deeds(store: Store) -> list[Deed]:
 def saydo_store(store: Store, question: str, window_days: int) -> list[Gap]:
     """Find the gaps for ``question`` and replace the ``saydo`` table with them."""
     gaps = find_gaps(load_words(store, question), load_deeds(store), window_days)
-    with store.transaction():
-        store.clear("saydo")
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM saydo WHERE question = ?", [question])
         store.insert_rows(
             "saydo",
             (
