@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import combinations
 
-from feint.assess.timing import coincidence, precursor_rate, surges, timing_for
+import pytest
+
+from feint.assess.timing import (
+    MIN_BASELINE_DAYS,
+    coincidence,
+    observable,
+    precursor_rate,
+    surges,
+    timing_for,
+)
 
 START = date(2023, 1, 1)
 
@@ -38,12 +48,57 @@ def test_surges_before_decisions_beat_the_null_and_far_ones_do_not() -> None:
     assert (rate, preceded) == (0.0, 0) and p == 1.0
 
 
+def test_the_null_draws_distinct_days_from_the_observable_range() -> None:
+    # Surges can fall on days 10..19; decisions on days 5 (before any surge could be
+    # seen) and 40 (past the last surge day plus the window) cannot be preceded.
+    first, last, window = _day(10), _day(19), 6
+    decisions = [_day(n) for n in (5, 12, 15, 25, 40)]
+    observed = [_day(11), _day(14), _day(19)]
+    rate, p, preceded = coincidence(observed, decisions, first, last, window, permutations=9_999)
+    assert (rate, preceded) == (1.0, 3)  # 3 of the 3 decisions in reach, not 3 of 5
+    # The exact null: every set of 3 distinct days of the 10, equally likely.
+    in_reach = [12, 15, 25]
+    rates = [
+        precursor_rate(list(days), in_reach, window) for days in combinations(range(10, 20), 3)
+    ]
+    exact = sum(r >= rate for r in rates) / len(rates)
+    # By hand: day 19 (the only one before day 25) and one of days 10-12 (before
+    # day 12, hence before 15): 36 sets hold day 19, 15 of them none of 10-12.
+    assert exact == (36 - 15) / 120
+    assert p == pytest.approx(exact, abs=0.015)
+
+
+def test_surges_on_every_possible_day_match_every_null_draw() -> None:
+    # Three surges on the only three days they could fall on: without replacement,
+    # every draw of the null is the observation itself, so p is 1.
+    first, last = _day(0), _day(2)
+    rate, p, _ = coincidence([_day(0), _day(1), _day(2)], [_day(1), _day(9)], first, last, 7)
+    assert (rate, p) == (1.0, 1.0)
+    with pytest.raises(ValueError, match="cannot all lie"):
+        coincidence([_day(3)], [_day(9)], first, last, 7)
+
+
+def test_only_decisions_a_surge_could_precede_count() -> None:
+    decisions = [_day(n) for n in (100, 250, 400, 550)]
+    claims = [(d - timedelta(days=3), "private_anonymous") for d in decisions for _ in range(3)]
+    claims += [(_day(n), "public_official") for n in range(0, 600, 20)]  # days 0..580
+    assert observable(_day(0), _day(580)) == (_day(MIN_BASELINE_DAYS), _day(580))
+    # Day 3 falls in the baseline's warm-up, day 700 long after the last claim.
+    rows = timing_for("Q", claims, [_day(3), *decisions, _day(700)], 30, permutations=500)
+    anon = next(r for r in rows if r.channel == "private_anonymous")
+    assert (anon.n_decisions, anon.n_preceded, anon.precursor_rate) == (4, 4, 1.0)
+    assert anon.decision_days == tuple(decisions)
+    assert f"only decisions from {_day(7)} to {_day(610)} count" in anon.note
+
+
 def test_too_few_events_are_said_plainly() -> None:
     claims = [(_day(10), "private_anonymous")] * 3
     rows = timing_for("Q", claims, [_day(20), _day(30)], 30, permutations=100)
     assert rows and all(r.precursor_rate is None and r.p_value is None for r in rows)
     assert "too few events to conclude anything" in rows[0].note
     assert {r.channel for r in rows} == {"all", "private_anonymous"}
+    # Claims on one day leave no room after the warm-up: no decision can count.
+    assert rows[0].n_decisions == 0 and "no decision counts" in rows[0].note
 
 
 def test_timing_per_channel_with_enough_events() -> None:

@@ -157,8 +157,13 @@ def build_evidence(
                 f"Surges of supporting claims before decisions: {t.note}; "
                 f"{'more' if t.p_value < 0.05 else 'no more'} than chance would give"
             )
+        # Only the decisions the test counted: those a surge could have preceded.
         decisions = tuple(
-            r[0] for r in store.query("SELECT decision_id FROM decisions ORDER BY date").rows
+            r[0]
+            for r in store.query(
+                "SELECT decision_id FROM decisions WHERE list_contains(?, date) ORDER BY date",
+                [list(t.decision_days)],
+            ).rows
         )
         out.append(
             Evidence(

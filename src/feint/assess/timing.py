@@ -1,7 +1,7 @@
 """Timing: do claims surge just before the audience decides? (reflexive control)
 
 1. Daily counts of the claims that support the question, per channel and for all
-   channels together, over the span from the first claim to the last decision.
+   channels together, over the span from the first claim to the last.
 2. Surges, by a robust z-score over a rolling baseline: a day is a surge day when
    its count is at least ``MIN_SURGE_COUNT`` and exceeds the median of the previous
    ``BASELINE_DAYS`` days by ``Z_SURGE`` robust standard deviations (1.4826 x MAD,
@@ -15,9 +15,15 @@
    ``MIN_BASELINE_DAYS`` days of the span have too little baseline to judge.
 3. Event coincidence analysis (Donges et al. 2016, Eur. Phys. J. Spec. Top. 225):
    the precursor coincidence rate is the share of decisions preceded by a surge
-   within ``window_days`` (0 <= decision - surge <= window). Its p-value comes from a
-   permutation null that keeps the number of surges and places them uniformly at
-   random over the span: p = (1 + #null rates >= observed) / (1 + permutations).
+   within ``window_days`` (0 <= decision - surge <= window). Surges are observable
+   only from ``MIN_BASELINE_DAYS`` after the first claim (the baseline's warm-up) to
+   the last claim, so only decisions a surge in that range could precede (from its
+   first day to ``window_days`` after its last) count, in the rate and in
+   ``n_decisions``: a decision before the claims begin, or long after they end,
+   could never be preceded and would only dilute the rate. The p-value comes from
+   a permutation null that keeps the number of surges and draws their days without
+   replacement (one surge a day, as observed) from that same range:
+   p = (1 + #null rates >= observed) / (1 + permutations).
 
 The window is fixed in the configuration before the data are looked at (30 days:
 one policy cycle). With fewer than ``MIN_EVENTS`` surges or decisions the row says
@@ -61,6 +67,7 @@ class TimingResult:
     surge_days: tuple[date, ...]
     n_permutations: int
     note: str
+    decision_days: tuple[date, ...] = ()  # the decisions counted (not stored: see note)
 
 
 def surges(days: Sequence[date], start: date, end: date) -> list[date]:
@@ -94,26 +101,57 @@ def precursor_rate(surge_days: Sequence[int], decision_days: Sequence[int], wind
     return float(np.mean(((lag >= 0) & (lag <= window)).any(axis=1))) if s.size else 0.0
 
 
+def observable(first_claim: date, last_claim: date) -> tuple[date, date]:
+    """The days a surge can fall on: after the baseline's warm-up, up to the last claim.
+
+    The range is empty (first day after the last) when the claims span less than
+    the warm-up."""
+    return first_claim + timedelta(days=MIN_BASELINE_DAYS), last_claim
+
+
+def counted(decisions: Sequence[date], first: date, last: date, window: int) -> list[date]:
+    """The decisions a surge on a day in [first, last] could precede within ``window``."""
+    if first > last:
+        return []
+    return sorted(d for d in decisions if first <= d <= last + timedelta(days=window))
+
+
 def coincidence(
     surge_dates: Sequence[date],
     decision_dates: Sequence[date],
-    start: date,
-    end: date,
+    first: date,
+    last: date,
     window: int,
     permutations: int = 9_999,
     seed: int = 0,
 ) -> tuple[float, float, int]:
-    """(precursor rate, permutation p-value, decisions preceded)."""
-    s = [(d - start).days for d in surge_dates]
-    b = [(d - start).days for d in decision_dates if start <= d <= end]
+    """Event coincidence of surges with the decisions they precede (Donges et al. 2016).
+
+    Args:
+        surge_dates: first days of the observed surges, all within [first, last].
+        decision_dates: decision days; only those in [first, last + window] count.
+        first, last: the days a surge can fall on (see ``observable``).
+        window: a decision is preceded when a surge came 0 to ``window`` days before.
+        permutations: draws of the null, each placing as many surges as observed on
+            distinct days of [first, last], uniformly.
+
+    Returns:
+        (precursor rate, permutation p-value, decisions preceded).
+    """
+    s = [(d - first).days for d in surge_dates]
+    b = [(d - first).days for d in counted(decision_dates, first, last, window)]
+    span = (last - first).days + 1
+    if span < 1 or len(s) > span or any(not 0 <= x < span for x in s):
+        raise ValueError(f"{len(s)} surge day(s) cannot all lie in {first}..{last}")
     observed = precursor_rate(s, b, window)
-    span = (end - start).days + 1
     rng = np.random.default_rng(seed)
     bs = np.asarray(b)[None, :, None]
     hits = 0
     for chunk in range(0, permutations, 1_000):
         m = min(1_000, permutations - chunk)
-        fake = np.sort(rng.integers(0, span, size=(m, len(s))), axis=1)[:, None, :]
+        # The first len(s) places of a random permutation of the days: a uniform draw
+        # without replacement, as no two observed surges share a day.
+        fake = np.argsort(rng.random((m, span)), axis=1)[:, None, : len(s)]
         lag = bs - fake
         rates = ((lag >= 0) & (lag <= window)).any(axis=2).mean(axis=1) if b else np.zeros(m)
         hits += int(np.sum(rates >= observed - 1e-12))
@@ -132,30 +170,40 @@ def timing_for(
     if not claims:
         return []
     start = min(d for d, _ in claims)
-    end = max([d for d, _ in claims] + list(decisions))
-    in_span = [d for d in decisions if start <= d <= end]
+    last_claim = max(d for d, _ in claims)
+    first, last = observable(start, last_claim)
+    in_reach = counted(decisions, first, last, window)
+    reach = (
+        f"only decisions from {first} to {last + timedelta(days=window)} count, where a "
+        f"surge could precede them (surges can fall from {first}, after the "
+        f"{MIN_BASELINE_DAYS}-day baseline warm-up, to the last claim on {last})"
+        if first <= last
+        else f"the claims span less than the {MIN_BASELINE_DAYS}-day baseline warm-up, "
+        "so no surge can be seen and no decision counts"
+    )
     out = []
     for channel in ["all", *sorted({c for _, c in claims})]:
         days = [d for d, c in claims if channel in ("all", c)]
-        found = surges(days, start, end)
+        found = surges(days, start, last_claim)
         rate: float | None = None
         p: float | None = None
         preceded, n_perm = 0, 0
-        if len(found) < MIN_EVENTS or len(in_span) < MIN_EVENTS:
+        if len(found) < MIN_EVENTS or len(in_reach) < MIN_EVENTS:
             note = (
                 f"too few events to conclude anything: {len(found)} surge(s) and "
-                f"{len(in_span)} decision(s); {MIN_EVENTS} of each are needed"
+                f"{len(in_reach)} decision(s); {MIN_EVENTS} of each are needed; {reach}"
             )
         else:
-            rate, p, preceded = coincidence(found, in_span, start, end, window, permutations)
+            rate, p, preceded = coincidence(found, in_reach, first, last, window, permutations)
             n_perm = permutations
             note = (
-                f"{preceded} of {len(in_span)} decisions had a surge in the {window} days "
-                f"before (rate {rate:.2f}, p = {p:.3f})"
+                f"{preceded} of {len(in_reach)} decisions had a surge in the {window} days "
+                f"before (rate {rate:.2f}, p = {p:.3f}, the {len(found)} surges placed on "
+                f"distinct random days in the null); {reach}"
             )
         out.append(
-            TimingResult(pid, question, channel, window, rate, p, len(found), len(in_span),
-                         preceded, tuple(found), n_perm, note)
+            TimingResult(pid, question, channel, window, rate, p, len(found), len(in_reach),
+                         preceded, tuple(found), n_perm, note, tuple(in_reach))
         )  # fmt: skip
     return out
 
