@@ -126,6 +126,32 @@ def test_hypotheses_files_always_get_a_deception_hypothesis(tmp_path: Path) -> N
         read_hypotheses(tmp_path / "none.json", Q)
 
 
+@pytest.mark.parametrize(
+    ("ids", "added"),
+    [
+        (["H1", "H2"], "H3"),
+        (["H2", "H3"], "H4"),  # H3 is the file's: the deception takes the next free id
+        (["H3", "H1"], "H4"),
+        (["A", "H3", "H4"], "H5"),
+    ],
+)
+def test_the_added_deception_hypothesis_takes_an_unused_id(
+    tmp_path: Path, ids: list[str], added: str
+) -> None:
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps([{"id": i, "label": f"label {i}"} for i in ids]), "utf-8")
+    hs = read_hypotheses(path, Q)
+    assert [h.hypothesis_id for h in hs] == [*ids, added]
+    assert hs[-1].is_deception and len({h.hypothesis_id for h in hs}) == len(hs)
+
+
+def test_an_unreadable_hypotheses_file_is_a_clear_error(tmp_path: Path) -> None:
+    folder = tmp_path / "hypotheses.json"
+    folder.mkdir()  # reading a folder raises IsADirectoryError, an OSError
+    with pytest.raises(UsageError, match=r"hypotheses file .*hypotheses\.json.*--hypotheses"):
+        read_hypotheses(folder, Q)
+
+
 def test_the_judge_rates_what_the_rules_do_not() -> None:
     other = Hypothesis("H9", "Moscow waits for the US election", "other")
     assert ach.rule_rating(BASE[0], other) is None

@@ -15,6 +15,7 @@ import json
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,11 @@ def read_hypotheses(path: str | Path, question: str) -> list[Hypothesis]:
     """Hypotheses from a JSON or TOML file: a list of {id, label, role}.
 
     ``role`` is genuine, deception, divided, pause or other (default). A file
-    without a deception hypothesis gets the template's: ACH always weighs one.
+    without a deception hypothesis gets the template's, with the first id H{n} from
+    n = the file's count + 1 that the file does not use: ACH always weighs one.
+
+    Raises:
+        UsageError: the file is missing or unreadable, or its hypotheses are not valid.
     """
     p = Path(path)
     try:
@@ -61,6 +66,11 @@ def read_hypotheses(path: str | Path, question: str) -> list[Hypothesis]:
         data: Any = tomllib.loads(text)["hypotheses"] if p.suffix == ".toml" else json.loads(text)
     except FileNotFoundError as e:
         raise UsageError(f"No hypotheses file {str(p)!r}; check --hypotheses.") from e
+    except OSError as e:  # a folder, no permission, a failing disk
+        raise UsageError(
+            f"Cannot read the hypotheses file {str(p)!r} ({e.strerror or e}); give the path "
+            "of a readable JSON or TOML file with --hypotheses."
+        ) from e
     except (KeyError, ValueError, tomllib.TOMLDecodeError) as e:
         raise UsageError(
             f"Cannot read hypotheses from {str(p)!r} ({e}). Give a JSON list like "
@@ -84,8 +94,14 @@ def read_hypotheses(path: str | Path, question: str) -> list[Hypothesis]:
         raise UsageError(f"{str(p)!r}: hypothesis ids must differ.")
     if not any(h.is_deception for h in out):
         deception = next(h for h in ach.template(question) if h.is_deception)
-        out.append(Hypothesis(f"H{len(out) + 1}", deception.label, "deception"))
+        out.append(Hypothesis(_unused_id(out), deception.label, "deception"))
     return out
+
+
+def _unused_id(hypotheses: list[Hypothesis]) -> str:
+    """H{n} for the first n after the file's count that no hypothesis in it holds."""
+    taken = {h.hypothesis_id for h in hypotheses}
+    return next(f"H{n}" for n in count(len(hypotheses) + 1) if f"H{n}" not in taken)
 
 
 def assess(
