@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from feint.cli.options import DEFAULT_DB_PATH, ConfigOption, DbOption
-from feint.cli.output import console
+from feint.cli.output import console, err_console
 from feint.config import load_options
 from feint.errors import UsageError
 from feint.store import Store
@@ -30,6 +30,21 @@ def assess_cmd(
             "Kept on every re-run. Repeatable.",
         ),
     ] = None,
+    import_achz: Annotated[
+        str | None,
+        typer.Option(
+            "--import-achz",
+            metavar="FILE",
+            help="Lay a PARC ACH matrix (.achz) over this run: its ratings become yours "
+            "(kept on re-runs); hypotheses and evidence the store lacks are added.",
+        ),
+    ] = None,
+    export_achz: Annotated[
+        str | None,
+        typer.Option(
+            "--export-achz", metavar="FILE", help="Save the matrix as a PARC ACH .achz file."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print everything as JSON.")] = False,
     config: ConfigOption = None,
 ) -> None:
@@ -47,10 +62,17 @@ def assess_cmd(
       feint assess --db case.duckdb -q "..." --hypotheses my-hypotheses.json --json
 
       feint assess --db case.duckdb -q "..." --rate "Q-1a2b3c4d:H2,Q-1a2b3c4d:E-timing,II"
+
+      feint assess --db case.duckdb -q "..." --export-achz matrix.achz
+
+      feint assess --db case.duckdb -q "..." --import-achz edited-in-parc.achz
     """
+    from feint.assess import achz
     from feint.assess.stage import assess, provenance, read_hypotheses, set_rating
 
     options = load_options(config)
+    if import_achz:
+        achz.read_achz(import_achz)  # a bad file fails before the run, not after it
     with Store.open_existing(db) as store:
         for item in rate or []:
             parts = [p.strip() for p in item.split(",")]
@@ -61,6 +83,20 @@ def assess_cmd(
         report = assess(
             store, question, options.assess, hypotheses=hs, relate_options=options.relate
         )
+        if import_achz:
+            imported = achz.import_achz(store, import_achz, report.question)
+            report = imported.report
+            err_console.print(
+                f"Imported {imported.ratings} rating(s) from {import_achz}; added "
+                f"{len(imported.added_hypotheses)} hypothesis(es) and "
+                f"{len(imported.added_evidence)} evidence row(s).",
+                markup=False, highlight=False, soft_wrap=True,
+            )  # fmt: skip
+        if export_achz:
+            achz.export_achz(store, report.question, export_achz)
+            err_console.print(
+                f"Saved the matrix to {export_achz}.", markup=False, highlight=False, soft_wrap=True
+            )
         sources = {j.judgement_id: provenance(store, list(j.evidence_ids))
                    for j in report.judgements} if as_json else {}  # fmt: skip
     if as_json:
