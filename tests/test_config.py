@@ -37,6 +37,7 @@ def test_user_file_then_flags_override(tmp_path: Path) -> None:
         ("[ingest]\nmax_byte = 3\n", "Unknown option"),
         ("[ingest]\nmax_bytes = 'big'\n", "expected int"),
         ("[ingest]\nremove_furniture = 1\n", "expected bool"),
+        ("[assess]\nactor = ['Russia']\n", "expected str"),
         ("ingest = 3\n", "must be a table"),
         ("[ingest\n", "not valid TOML"),
     ],

@@ -64,6 +64,7 @@ class AssessOptions:
     """How a question is assessed (see ``[assess]`` in default_config.toml)."""
 
     saydo_window_days: int = 14
+    actor: str = ""
     timing_window_days: int = 30
     permutations: int = 9_999
 

@@ -11,6 +11,13 @@ window of days:
   escalates, as in "ready for a ceasefire" as a new offensive begins;
 - ``refusal_while_deescalating``: refusal reported while the actor steps back.
 
+Words and deeds are the question's actor's only: events by other actors (Ukraine's
+forces, in a question about Russia) and coded statements by them are left out. The
+actor comes from the question through the actor groups of the rules judge (Putin,
+the Kremlin, Moscow and Russia are one actor), the first one the question names;
+``[assess] actor`` names it instead (several, comma-separated; a name outside the
+groups matches the event actors that contain it as words, e.g. "Wagner Group").
+
 Rows are grouped per actor, channel, direction and calendar month of the claims,
 and name the claim ids, the event ids and the lag in days from the claims to the
 nearest deed (negative: the deed came first).
@@ -18,13 +25,20 @@ nearest deed (negative: the deed came first).
 
 from __future__ import annotations
 
+import logging
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
+# The rules judge's lexicon is where feint says which words name one actor; the
+# say-do test must group actors the same way, so it reads that lexicon, not a copy.
+from feint.relate.rules_judge import _CONCEPTS
 from feint.store import Store
+
+log = logging.getLogger(__name__)
 
 _ESCALATION_TYPES: Final = frozenset(
     {"battles", "explosions/remote violence", "violence against civilians"}
@@ -33,6 +47,68 @@ _ESCALATION_SUBTYPES: Final = frozenset({"mobilization", "mobilisation", "annexa
 _DEESCALATION_SUBTYPES: Final = frozenset(
     {"withdrawal", "agreement", "ceasefire", "non-violent transfer of territory"}
 )
+
+
+# The lexicon's groups that are actors (the others are attitudes and frames).
+_ACTOR_GROUPS: Final = ("RUSSIA", "UKRAINE", "US")
+_GROUP_OF: Final = {w: g for g in _ACTOR_GROUPS for w in _CONCEPTS[g]}
+_NAME_WORD: Final = re.compile(r"[A-Za-z]+")
+
+
+def actor_groups(text: str) -> list[str]:
+    """The actor groups ``text`` names, in order of first mention ("Putin" -> RUSSIA).
+
+    "us" names the United States only when written "US": in a question it is more
+    often the pronoun."""
+    out: list[str] = []
+    for word in _NAME_WORD.findall(text):
+        group = _GROUP_OF.get(word.lower())
+        if group and group not in out and (word.lower() != "us" or word == "US"):
+            out.append(group)
+    return out
+
+
+def _words_of(name: str) -> str:
+    return " ".join(w.lower() for w in _NAME_WORD.findall(name))
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Whose words and deeds count: actor groups and names matched as written."""
+
+    groups: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, question: str, override: str = "") -> Actor:
+        """The actor of ``question`` (the first group it names), or of ``override``:
+        comma-separated actors, each a group's word or a name matched as written."""
+        if not override.strip():
+            return cls(frozenset(actor_groups(question)[:1]))
+        groups: set[str] = set()
+        names: set[str] = set()
+        for part in override.split(","):
+            found = actor_groups(part)
+            if found:
+                groups.update(found)
+            elif _words_of(part):
+                names.add(_words_of(part))
+        return cls(frozenset(groups), frozenset(names))
+
+    def __bool__(self) -> bool:
+        return bool(self.groups or self.names)
+
+    def matches(self, actor: str | None) -> bool:
+        """Is an event's or a statement's actor (free text, any case) this actor?"""
+        if not actor:
+            return False
+        if self.groups & set(actor_groups(actor)):
+            return True
+        padded = f" {_words_of(actor)} "
+        return any(f" {name} " in padded for name in self.names)
+
+    def __str__(self) -> str:
+        return ", ".join(sorted(self.groups) + sorted(self.names)) or "no actor"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +191,10 @@ def find_gaps(words: Sequence[Word], deeds: Sequence[Deed], window_days: int) ->
     ]
 
 
-def load_words(store: Store, question: str) -> list[Word]:
+def load_words(store: Store, question: str, actor: Actor) -> list[Word]:
     """Dated claims with a stance toward ``question`` (claim date: its own time
-    expression if resolved, else the document's publication date)."""
+    expression if resolved, else the document's publication date), and the coded
+    statements of intent by ``actor``."""
     rows = store.query(
         """
         SELECT c.claim_id, coalesce(a.time_resolved, d.published), c.channel, s.stance
@@ -129,24 +206,47 @@ def load_words(store: Store, question: str) -> list[Word]:
     ).rows
     words = [Word(cid, when, channel, stance) for cid, when, channel, stance in rows]
     # Coded statements of intent (GDELT 036/046) are words of readiness on the record.
+    # Only the actor's own: another party's intent to talk says nothing of this one's.
     coded = store.query(
-        "SELECT 'c-' || event_id, date FROM events WHERE kind = 'statement' AND date IS NOT NULL"
+        "SELECT 'c-' || event_id, date, actor FROM events "
+        "WHERE kind = 'statement' AND date IS NOT NULL"
     ).rows
-    return words + [Word(cid, when, "public_official", "support") for cid, when in coded]
+    return words + [
+        Word(cid, when, "public_official", "support")
+        for cid, when, who in coded
+        if actor.matches(who)
+    ]
 
 
-def load_deeds(store: Store) -> list[Deed]:
-    """Events that are deeds, with their sign."""
+def load_deeds(store: Store, actor: Actor) -> list[Deed]:
+    """Events by ``actor`` that are deeds, with their sign."""
     rows = store.query(
         "SELECT event_id, date, actor, kind, type, sub_type FROM events WHERE date IS NOT NULL"
     ).rows
-    deeds = [Deed(eid, when, actor, deed_sign(kind, t, s)) for eid, when, actor, kind, t, s in rows]
+    deeds = [
+        Deed(eid, when, who, deed_sign(kind, t, s))
+        for eid, when, who, kind, t, s in rows
+        if actor.matches(who)
+    ]
     return [d for d in deeds if d.sign != 0]
 
 
-def saydo_store(store: Store, question: str, window_days: int) -> list[Gap]:
-    """Find the gaps for ``question`` and replace the ``saydo`` table with them."""
-    gaps = find_gaps(load_words(store, question), load_deeds(store), window_days)
+def saydo_store(store: Store, question: str, window_days: int, actor: str = "") -> list[Gap]:
+    """Find the gaps for ``question`` and replace its rows of the ``saydo`` table.
+
+    Args:
+        actor: whose words and deeds count ("Russia", "Russia, Wagner Group"); empty:
+            the actor the question names (see ``Actor.of``).
+    """
+    who = Actor.of(question, actor)
+    if not who:
+        log.warning(
+            "Say-do: the question %r names no actor feint knows (%s), so no deed is "
+            "set against its words; name one with [assess] actor in the config.",
+            question,
+            ", ".join(g.title() for g in _ACTOR_GROUPS),
+        )
+    gaps = find_gaps(load_words(store, question, who), load_deeds(store, who), window_days)
     with store.transaction() as conn:
         conn.execute("DELETE FROM saydo WHERE question = ?", [question])
         store.insert_rows(

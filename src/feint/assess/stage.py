@@ -126,7 +126,7 @@ def assess(
     judge = judge or get_judge(relate_options.judge)
     relate(store, relate_options, question=question, judge=judge)  # stances, if missing
     qid = question_id(question)
-    gaps = saydo_store(store, question, options.saydo_window_days)
+    gaps = saydo_store(store, question, options.saydo_window_days, options.actor)
     grade_store(store, inconsistent_claims(gaps))
     timing = timing_store(store, question, options.timing_window_days, options.permutations)
     report = AssessReport(question)
