@@ -80,3 +80,94 @@ def default_judge():  # type: ignore[no-untyped-def]
     from feint.relate.judge import get_judge
 
     return get_judge(RelateOptions().judge)
+
+
+HOSTILE = (
+    "Officials in Moscow said that <script>window.pwned = 1</script> talks could resume "
+    'soon <img src="x" onerror="window.pwned = 2">, and four sources told Reuters that '
+    "Putin is ready for a ceasefire.\n"
+)
+"""A document whose text holds markup that must render as text, never run."""
+ASSESSED_Q = "Putin is willing to negotiate a ceasefire"
+
+
+@pytest.fixture(scope="session")
+def assessed_case(tmp_path_factory: pytest.TempPathFactory, nlp, embedder, default_judge) -> Path:  # type: ignore[no-untyped-def]
+    """A store taken through every stage: the reference article, the corpus sample and
+    a hostile plain-text document, with the starter events and calendar, assessed for
+    ``ASSESSED_Q``. Tests that change it copy it first (``copy_store``)."""
+    from feint.assess.stage import assess
+    from feint.context import load_context
+    from feint.extract.stage import extract
+    from feint.ingest import Metadata, ingest
+    from feint.ingest.dates import parse_date
+    from feint.relate.stage import relate
+
+    folder = tmp_path_factory.mktemp("assessed")
+    hostile = folder / "hostile.txt"
+    hostile.write_text(HOSTILE, "utf-8")
+    db = folder / "case.duckdb"
+    context = DATA / "context"
+    with Store.open(db) as store:
+        ingest(
+            store,
+            [str(SEED)],
+            metadata=Metadata(outlet="kyivpost.com", published=parse_date("2024-05-24")),
+        )
+        ingest(store, [str(CORPUS_SAMPLE)])
+        ingest(
+            store,
+            [str(hostile)],
+            metadata=Metadata(outlet="hostile.example", published=parse_date("2024-05-20")),
+        )
+        extract(store, nlp=nlp)
+        relate(store, question=ASSESSED_Q, judge=default_judge, embedder=embedder)
+        load_context(
+            store,
+            [str(context / "russian-military-actions-2022-2024.csv")],
+            [str(context / "western-decisions-2022-2024.csv")],
+        )
+        assess(store, ASSESSED_Q, judge=default_judge)
+    return db
+
+
+def copy_store(db: Path, folder: Path) -> Path:
+    """A copy of the store file at ``db`` in ``folder``, for a test that changes it."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / db.name
+    shutil.copyfile(db, target)
+    return target
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    # As root in a container, and with no network: no sandbox, no GPU, and none of
+    # the background connections Chromium would otherwise try at every start.
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's chromium driven by Playwright. Without it, the test is skipped on a
+    developer's machine and fails in CI (`.ci/run` installs it)."""
+    import os
+
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -1,4 +1,4 @@
-"""The bundled case, run through the flow so far (``feint demo``)."""
+"""The bundled case, run through the whole flow (``feint demo``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from feint.extract.stage import ExtractReport, ProgressFn, extract
 from feint.ingest import IngestReport, Metadata, ingest
 from feint.ingest.dates import parse_date
 from feint.relate.stage import RelateReport, relate
+from feint.report import write_report
 from feint.store import Store
 
 SEED = "seed/isw-2024-05-24-kyivpost.txt"
@@ -42,6 +43,7 @@ class DemoResult:
     contradiction_example: tuple[str, str, str] | None
     context: ContextReport
     assess: AssessReport
+    report_path: str
 
 
 def bundled_inputs() -> list[Path]:
@@ -58,9 +60,9 @@ def run_demo(
     progress: ProgressFn | None = None,
     relate_progress: Callable[[str, int, int], None] | None = None,
 ) -> DemoResult:
-    """Run the flow so far (ingest, extract, relate, context, assess) on the bundled
-    case into ``db_path``
-    (default ``out_dir/feint.duckdb``), replacing that store.
+    """Run the whole flow (ingest, extract, relate, context, assess, report) on the
+    bundled case into ``db_path`` (default ``out_dir/feint.duckdb``), replacing that
+    store, and write ``out_dir/report.html``.
 
     The seed article is ingested with its known metadata (published 24 May 2024 by
     Kyiv Post), the corpus with the metadata of each item.
@@ -84,6 +86,7 @@ def run_demo(
         related = relate(store, options.relate, question=QUESTION, progress=relate_progress)
         context = load_context(store, [str(events)], [str(calendar)])
         assessed = assess(store, QUESTION, options.assess, relate_options=options.relate)
+        report_path = write_report(store, out, "html", QUESTION)
         contra = store.query(
             "SELECT a1.content_text, a2.content_text, r.explanation FROM relations r "
             "JOIN claims c1 ON c1.claim_id = r.claim_a "
@@ -120,4 +123,5 @@ def run_demo(
         (str(contra[0][0]), str(contra[0][1]), str(contra[0][2])) if contra else None,
         context,
         assessed,
+        str(report_path),
     )

@@ -24,13 +24,13 @@ def demo_cmd(
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Run feint on the bundled case (an ISW assessment and 88 dated news items).
+    """Run feint on the bundled case and write its report (OUT/report.html).
 
     The case: the ISW assessment of 24 May 2024 on Russian ceasefire feelers, and 88
     dated news items on Russian statements about talks (2022-2025).
 
     The case ships with feint, so the demo needs no network and no other files.
-    It replaces its store (OUT/feint.duckdb, or --db) each time.
+    It replaces its store (OUT/feint.duckdb, or --db) and its report each time.
 
     Example:
 
@@ -84,8 +84,10 @@ def demo_cmd(
             "decision id(s).",
             highlight=False,
         )
+    console.print(f"[bold]Report:[/] {result.report_path}", highlight=False)
     console.print(
-        f"Explore it:  feint documents --db {result.db_path}\n"
+        f"Explore it:  feint serve --db {result.db_path}\n"
+        f"             feint documents --db {result.db_path}\n"
         f'             feint assess --db {result.db_path} -q "{QUESTION}"\n'
         f'             feint query "SELECT outlet, count(*) FROM documents GROUP BY 1" '
         f"--db {result.db_path}",

@@ -1,0 +1,154 @@
+"""The report in Markdown: the same sections as the HTML, for a wiki or a diff.
+
+Text from documents is untrusted: ``<``, ``>`` and ``&`` become entities (a
+Markdown renderer passes raw HTML through), and table cells escape ``|``.
+Quotes keep their claim id and character span, so each can be found in its
+document; documents are listed with their ids rather than reprinted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _text(s: Any) -> str:
+    return (
+        str("" if s is None else s)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\n", " ")
+    )
+
+
+def _cell(s: Any) -> str:
+    return _text(s).replace("|", "\\|")
+
+
+def _pct(p: float | None) -> str:
+    return "—" if p is None else f"{round(100 * p)}%"
+
+
+def _quote(q: dict[str, Any]) -> str:
+    return (
+        f"“{_text(q['quote'])}” — {_text(q['source'])}, {_text(q['outlet'])}, {q['date']} "
+        f"(claim `{q['claim_id']}`, document `{q['doc_id'][:12]}` [{q['start']}, {q['end']}))"
+    )
+
+
+def to_markdown(data: dict[str, Any], max_pairs: int, max_sources: int, max_quotes: int) -> str:
+    out: list[str] = ["# feint report", ""]
+    c = data["counts"]
+    if data["question"]:
+        out.append(f"Question: **{_text(data['question'])}**")
+        out.append("")
+    out += [
+        f"{c['documents']} documents, {c['claims']} claims, {c['sources']} sources, "
+        f"{c['events']} events, {c['decisions']} decision dates. Written {data['generated_at']} "
+        f"by feint {data['feint_version']} from `{data['store']}`.",
+        "",
+        "## Key judgements",
+        "",
+    ]
+    if not data["judgements"]:
+        out += ["No judgements yet: run `feint assess` first.", ""]
+    for j in data["judgements"]:
+        lo, hi = j["probability"]
+        out += [
+            f"- **{_text(j['text'])}** ({j['band']}, {_pct(lo)}–{_pct(hi)}; "
+            f"{j['confidence']} confidence)",
+            f"  {_text(j['confidence_text'])}",
+            f"  Evidence: {', '.join(f'`{e}`' for e in j['evidence_ids'])}",
+        ]
+    out += ["", "## Analysis of competing hypotheses", ""]
+    hs = data["hypotheses"]
+    if hs:
+        out.append(
+            "| Evidence | Cred. | Rel. | "
+            + " | ".join(_cell(h["id"].split(":")[-1]) for h in hs)
+            + " | Diag. | Sensitivity |"
+        )
+        out.append("|" + "---|" * (len(hs) + 5))
+        for e in data["evidence"]:
+            cells = [
+                data["ratings"].get(h["id"], {}).get(e["id"], {}).get("rating", "–") for h in hs
+            ]
+            out.append(
+                f"| `{e['id'].split(':')[-1]}` {_cell(e['description'])} | {e['credibility']} | "
+                f"{e['relevance']} | "
+                + " | ".join(cells)
+                + f" | {e['diagnosticity']} | {_cell(e['sensitivity'] or '—')} |"
+            )
+        out.append("| **Score** | | | " + " | ".join(f"{h['score']:.2f}" for h in hs) + " | | |")
+        out.append(
+            "| **Rank (probability)** | | | "
+            + " | ".join(f"{h['rank']} ({_pct(h['probability'])})" for h in hs)
+            + " | | |"
+        )
+        out += ["", "Hypotheses:", ""]
+        out += [f"- `{h['id']}` {_text(h['label'])} ({h['role']})" for h in hs]
+        out += ["", "### Evidence and its quotes", ""]
+        for e in data["evidence"]:
+            out.append(f"- `{e['id']}` {_text(e['description'])}")
+            out += [f"  - {_quote(q)}" for q in e["quotes"][:max_quotes]]
+            if len(e["quotes"]) > max_quotes:
+                out.append(f"  - and {len(e['quotes']) - max_quotes} more in the JSON report")
+    else:
+        out.append("No ACH matrix yet.")
+    out += ["", "## Sources and their grades", ""]
+    out += ["| Source | Kind | Affiliation | Reliability | Credibility of claims | Why |"]
+    out += ["|---|---|---|---|---|---|"]
+    for s in data["sources"][:max_sources]:
+        grades = " ".join(str(x["credibility"]) for x in s["claims"][:8])
+        why = s["claims"][0]["rationale"] if s["claims"] else ""
+        out.append(
+            f"| {_cell(s['name'])} | {s['kind']} | {_cell(s['affiliation'] or '—')} | "
+            f"{s['reliability']} | {grades} | {_cell(why)} |"
+        )
+    pairs = data["contradictions"]
+    out += ["", "## Contradictions", "", f"{min(len(pairs), max_pairs)} of {len(pairs)} pairs.", ""]
+    for p in pairs[:max_pairs]:
+        out += [
+            f"- {p['kind']} ({p['score'] or 0:.2f}, {p['method']}): {_text(p['explanation'])}",
+            f"  - {_quote(p['a'])}",
+            f"  - {_quote(p['b'])}",
+        ]
+    out += ["", "## Words against deeds", ""]
+    for g in data["saydo"]:
+        out.append(
+            f"- {g['period']} {_text(g['actor'])}, {g['channel']}: {g['direction']}, "
+            f"lag {g['lag_days']} days"
+        )
+        out += [f"  - word: {_quote(q)}" for q in g["claims"]]
+        out += [
+            f"  - deed: {e['date']} `{e['event_id']}` {_text(e.get('description') or e['type'])}"
+            for e in g["events"]
+        ]
+    if not data["saydo"]:
+        out.append("No say-do gaps.")
+    out += ["", "## Timing against decisions", ""]
+    for t in data["timing"]["tests"]:
+        rate = "—" if t["precursor_rate"] is None else f"{t['precursor_rate']:.2f}"
+        p = "—" if t["p_value"] is None else f"{t['p_value']:.3f}"
+        out.append(
+            f"- **{t['channel']}**: {t['n_preceded']} of {t['n_decisions']} decisions preceded "
+            f"by a surge within {t['window_days']} days; precursor rate {rate}, p = {p} "
+            f"({t['n_surges']} surges). {_text(t['note'] or '')}"
+        )
+    out += [
+        "",
+        "Supporting claims per week:",
+        "",
+        "| Week of | Channel | Claims |",
+        "|---|---|---|",
+    ]
+    out += [f"| {w['week']} | {w['channel']} | {w['n']} |" for w in data["timing"]["weekly"]]
+    out += ["", "## Documents", ""]
+    for d in data["documents"]:
+        out.append(
+            f"- `{d['doc_id'][:12]}` {_text(d['title'] or 'untitled')} — "
+            f"{_text(d['outlet'] or 'unknown outlet')}, {d['published'] or 'undated'}"
+            f"{', ' + _text(d['url']) if d['url'] else ''} ({len(d['spans'])} marked spans)"
+        )
+    out.append("")
+    return "\n".join(out)

@@ -1,0 +1,238 @@
+"""Pieces of HTML the report and the web UI share: a document with its attributions
+highlighted, and the two charts as inline SVG.
+
+Charts are drawn here as plain SVG rather than with a charting library: the report
+must work offline in one file, and Vega-Lite or a JavaScript library would have to
+be inlined (hundreds of kilobytes) or fetched from a CDN. Each chart carries a
+``<title>`` and ``<desc>`` and the page puts a table of the same numbers beside it,
+so that a screen reader, or a reader of the Markdown, loses nothing.
+
+All text from documents is escaped here (``markupsafe.escape``): article text is
+untrusted input, and nothing in a document may become markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from markupsafe import Markup, escape
+
+# Okabe-Ito: told apart by readers with the common colour-vision deficiencies.
+CHANNEL_COLOURS = {
+    "private_anonymous": "#D55E00",
+    "public_official": "#0072B2",
+    "media": "#009E73",
+    "analyst": "#CC79A7",
+}
+CHANNEL_LABELS = {
+    "private_anonymous": "private, anonymous",
+    "public_official": "public, official",
+    "media": "media",
+    "analyst": "analyst",
+}
+
+
+def anchor(kind: str, ident: str) -> str:
+    """The element id of a claim's quote (``q``), an evidence row (``ev``), a
+    judgement (``j``), a document (``doc``) or a source (``src``)."""
+    return f"{kind}-{ident}"
+
+
+def highlight(text: str, spans: Sequence[Mapping[str, Any]], link_base: str = "") -> Markup:
+    """``text`` escaped, with each span wrapped: content spans in ``<mark>`` with the
+    claim's anchor id, sources and cues in ``<span>``.
+
+    Spans nest (a nested report's content holds the inner report's source, cue and
+    content); a span that crosses the end of an enclosing one is cut there, so the
+    markup is always well formed. ``spans`` must be sorted by (start, -end).
+    """
+    out: list[str] = []
+    pos = 0
+    stack: list[tuple[int, str]] = []  # (end, closing tag)
+
+    def close_until(limit: int) -> None:
+        nonlocal pos
+        while stack and stack[-1][0] <= limit:
+            end, tag = stack.pop()
+            out.append(str(escape(text[pos:end])))
+            out.append(tag)
+            pos = end
+
+    for s in spans:
+        start, end = int(s["start"]), int(s["end"])
+        if start < pos or start >= len(text):
+            continue
+        close_until(start)
+        if stack:
+            end = min(end, stack[-1][0])
+        end = min(end, len(text))
+        if end <= start:
+            continue
+        out.append(str(escape(text[pos:start])))
+        pos = start
+        role = str(s["role"])
+        if role == "content":
+            claim = s.get("claim_id")
+            ident = f' id="{escape(anchor("q", claim))}"' if claim else ""
+            title = f"claim {claim}" if claim else f"attribution {s['attr_id']}"
+            out.append(f'<mark class="content"{ident} title="{escape(title)}">')
+            stack.append((end, "</mark>"))
+        else:
+            out.append(f'<span class="{escape(role)}" title="{escape(role)}">')
+            stack.append((end, "</span>"))
+    close_until(len(text))
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def _weeks(first: date, last: date) -> list[date]:
+    start = first - timedelta(days=first.weekday())
+    return [start + timedelta(weeks=i) for i in range((last - start).days // 7 + 1)]
+
+
+def timing_chart(timing: Mapping[str, Any], question: str | None) -> Markup:
+    """Supporting claims per week, stacked by channel; decision dates as vertical
+    lines; weeks holding a surge day shaded."""
+    weekly = timing["weekly"]
+    if not weekly:
+        return Markup('<p class="empty">No dated claims support the question: no chart.</p>')
+    counts: dict[tuple[str, str], int] = {(w["week"], w["channel"]): w["n"] for w in weekly}
+    first = date.fromisoformat(min(w["week"] for w in weekly))
+    last = date.fromisoformat(max(w["week"] for w in weekly))
+    decisions = [
+        d
+        for d in timing["decisions"]
+        if first <= date.fromisoformat(d["date"]) <= last + timedelta(6)
+    ]
+    weeks = _weeks(first, last)
+    totals = [sum(counts.get((w.isoformat(), c), 0) for c in CHANNEL_COLOURS) for w in weeks]
+    top = max(max(totals), 1)
+    width, height, left, bottom, pad = 900, 260, 40, 30, 10
+    bar_w = (width - left - pad) / len(weeks)
+    scale = (height - bottom - pad) / top
+
+    def x(day: date) -> float:
+        return left + (day - weeks[0]).days / 7 * bar_w
+
+    parts: list[str] = []
+    surge_weeks = {
+        date.fromisoformat(d) - timedelta(days=date.fromisoformat(d).weekday())
+        for t in timing["tests"]
+        for d in t["surge_days"]
+    }
+    for w in sorted(surge_weeks):
+        parts.append(
+            f'<rect class="surge" x="{x(w):.1f}" y="{pad}" width="{max(bar_w, 2):.1f}" '
+            f'height="{height - bottom - pad}"><title>surge in the week of {w}</title></rect>'
+        )
+    for w, total in zip(weeks, totals, strict=True):
+        y: float = height - bottom
+        for channel, colour in CHANNEL_COLOURS.items():
+            n = counts.get((w.isoformat(), channel), 0)
+            if not n:
+                continue
+            h = n * scale
+            y -= h
+            parts.append(
+                f'<rect x="{x(w):.1f}" y="{y:.1f}" width="{max(bar_w - 0.5, 1):.1f}" '
+                f'height="{h:.1f}" fill="{colour}"><title>week of {w}: {n} '
+                f"{CHANNEL_LABELS[channel]} (total {total})</title></rect>"
+            )
+    for d in decisions:
+        day = date.fromisoformat(d["date"])
+        parts.append(
+            f'<line class="decision" x1="{x(day):.1f}" x2="{x(day):.1f}" y1="{pad}" '
+            f'y2="{height - bottom}"><title>{escape(d["date"])}: {escape(d["decision"])}'
+            f"</title></line>"
+        )
+    for i in range(0, top + 1, max(1, top // 4)):
+        tick_y = height - bottom - i * scale
+        parts.append(
+            f'<text x="{left - 6}" y="{tick_y + 4:.1f}" text-anchor="end" class="tick">{i}</text>'
+        )
+    years = sorted({w.year for w in weeks})
+    for year in years:
+        day = max(date(year, 1, 1), weeks[0])
+        parts.append(f'<text x="{x(day):.1f}" y="{height - 8}" class="tick">{year}</text>')
+    n_claims = sum(totals)
+    desc = (
+        f"{n_claims} claims supporting {question!r} from {weeks[0]} to {weeks[-1] + timedelta(6)}, "
+        f"at most {top} in one week; {len(decisions)} decision dates in that span; "
+        f"{len(surge_weeks)} week(s) with a surge. The table below gives every number."
+    )
+    return Markup(
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="timing-title timing-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="timing-title">Claims supporting the question per week, by channel</title>'
+        f'<desc id="timing-desc">{escape(desc)}</desc>'
+        f'<line x1="{left}" x2="{width - pad}" y1="{height - bottom}" y2="{height - bottom}" '
+        f'class="axis"/>{"".join(parts)}</svg>'
+    )
+
+
+def saydo_chart(rows: Sequence[Mapping[str, Any]]) -> Markup:
+    """Words above the axis, deeds below, each gap's claims joined to its events."""
+    points = [
+        (date.fromisoformat(c["date"]), "word", c["claim_id"], c["quote"], i)
+        for i, g in enumerate(rows)
+        for c in g["claims"]
+        if c.get("date")
+    ] + [
+        (date.fromisoformat(e["date"]), "deed", e["event_id"], e.get("description") or "", i)
+        for i, g in enumerate(rows)
+        for e in g["events"]
+        if e.get("date")
+    ]
+    if not points:
+        return Markup('<p class="empty">No say-do gaps to draw.</p>')
+    first = min(p[0] for p in points) - timedelta(days=7)
+    last = max(p[0] for p in points) + timedelta(days=7)
+    width, height, left, pad = 900, 200, 20, 20
+    span = max((last - first).days, 1)
+
+    def x(day: date) -> float:
+        return float(left + (day - first).days / span * (width - left - pad))
+
+    mid = height / 2
+    parts = [f'<line class="axis" x1="{left}" x2="{width - pad}" y1="{mid}" y2="{mid}"/>']
+    by_row: dict[int, list[tuple[date, str]]] = {}
+    for day, kind, _ident, _text, row in points:
+        by_row.setdefault(row, []).append((day, kind))
+    for row, pts in by_row.items():
+        words = [d for d, k in pts if k == "word"]
+        deeds = [d for d, k in pts if k == "deed"]
+        if words and deeds:
+            w, d = min(words), min(deeds)
+            parts.append(
+                f'<line class="gap" x1="{x(w):.1f}" y1="{mid - 30}" x2="{x(d):.1f}" '
+                f'y2="{mid + 30}"><title>gap {row + 1}: {(w - d).days:+d} days</title></line>'
+            )
+    for day, kind, ident, text, _row in points:
+        y = mid - 30 if kind == "word" else mid + 30
+        label = f"{day} {kind} {ident}: {text[:120]}"
+        shape = (
+            f'<circle cx="{x(day):.1f}" cy="{y}" r="5" class="word">'
+            if kind == "word"
+            else f'<rect x="{x(day) - 5:.1f}" y="{y - 5}" width="10" height="10" class="deed">'
+        )
+        closing = "</circle>" if kind == "word" else "</rect>"
+        parts.append(f"{shape}<title>{escape(label)}</title>{closing}")
+    parts.append(f'<text x="{left}" y="{mid - 45}" class="tick">words (claims)</text>')
+    parts.append(f'<text x="{left}" y="{mid + 55}" class="tick">deeds (events)</text>')
+    parts.append(f'<text x="{left}" y="{height - 4}" class="tick">{first}</text>')
+    parts.append(
+        f'<text x="{width - pad}" y="{height - 4}" text-anchor="end" class="tick">{last}</text>'
+    )
+    n_words = sum(p[1] == "word" for p in points)
+    desc = (
+        f"{len(rows)} say-do gap(s) between {first} and {last}: {n_words} claim(s) above the "
+        f"axis, {len(points) - n_words} event(s) below. The table below lists each gap."
+    )
+    return Markup(
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="saydo-title saydo-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="saydo-title">Words against deeds on one timeline</title>'
+        f'<desc id="saydo-desc">{escape(desc)}</desc>{"".join(parts)}</svg>'
+    )
