@@ -75,6 +75,27 @@ def test_an_old_store_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
         assert "extract_runs" in store.table_counts()
 
 
+def test_a_version_6_store_gets_claim_hashes_and_open_pairs_and_keeps_its_claims(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v6.duckdb"
+    with duckdb.connect(str(path)) as conn:  # a store as feint wrote it before version 7
+        conn.execute(
+            "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)"
+        )
+        for number, statements in MIGRATIONS[:6]:
+            for sql in statements:
+                conn.execute(sql)
+            conn.execute("INSERT INTO schema_version VALUES (?, now())", [number])
+        conn.execute("INSERT INTO claims (claim_id, attr_id, channel) VALUES ('c-a', 'a', 'media')")
+    assert [n for n, _ in MIGRATIONS[:6]] == [1, 2, 3, 4, 5, 6]
+    with Store.open(path) as store:
+        assert store.schema_version() == LATEST_VERSION >= 7
+        rows = store.query("SELECT claim_id, channel, content_hash FROM claims").rows
+        assert rows == [("c-a", "media", None)]  # relate stamps it on its next run
+        assert store.table_counts()["open_pairs"] == 0
+
+
 def test_a_store_from_a_newer_feint_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "s.duckdb"
     Store.open(path).close()

@@ -296,8 +296,26 @@ _V6: Final[tuple[str, ...]] = (
     "ALTER TABLE judgements ADD COLUMN made_at TIMESTAMP",
 )
 
+# Version 7: later relate runs. Each claim made from a document keeps a hash of what
+# relate read from its attribution (content, polarity, source, channel, conduit,
+# parent), so that after `feint extract --force` relate sees which claims changed
+# under it and redoes them; claims of older stores get theirs on the next relate run.
+# The pairs the judge found neither contradicting nor corroborating are kept, so that
+# when stances change (a question asked later) relate can make their tension rows
+# again without judging them twice. A store related before version 7 has none of
+# them: `feint relate --force` once, and later questions find all their tension.
+_V7: Final[tuple[str, ...]] = (
+    "ALTER TABLE claims ADD COLUMN content_hash VARCHAR",
+    """
+    CREATE TABLE open_pairs (
+        claim_a VARCHAR NOT NULL,  -- as in relations: the pair's claims, judged both ways
+        claim_b VARCHAR NOT NULL
+    )
+    """,
+)
+
 MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = (
-    (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), (6, _V6),
+    (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), (6, _V6), (7, _V7),
 )  # fmt: skip
 """(version, statements) in order; the last version is what this feint writes."""
 
