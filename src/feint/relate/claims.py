@@ -8,6 +8,7 @@ a news outlet or a private person (``media``), or an analyst (``analyst``).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -75,6 +76,22 @@ class Claim:
             return f"It is not true that {self.content}"
         return self.content
 
+    @property
+    def content_hash(self) -> str:
+        """A hash of everything relating the claim reads from its attribution.
+
+        Stored with the claim (``claims.content_hash``): when ``feint extract --force``
+        gives the attribution another content, polarity, source, conduit or parent,
+        the hash differs and relate redoes the claim. The date is left out: it moves
+        no stance or relation.
+        """
+        parts = (
+            self.content, self.polarity, self.source_id, self.source_name,
+            self.source_kind, self.channel, self.conduit, self.parent_attr,
+        )  # fmt: skip
+        key = "\0".join("" if p is None else p for p in parts)
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
 
 def claim_id_of(attr_id: str) -> str:
     """The claim of an attribution (one claim per attribution)."""
@@ -123,6 +140,53 @@ def load_claims(store: Store) -> list[Claim]:
             )
         )
     return claims
+
+
+@dataclass(frozen=True, slots=True)
+class Outdated:
+    """Stored claims from documents that no longer match the attributions."""
+
+    gone: frozenset[str]  # the attribution vanished, or now has no content
+    changed: frozenset[str]  # the attribution now reads otherwise (another hash)
+    propositions: frozenset[str]  # the propositions these claims belonged to
+    unhashed: tuple[tuple[str, str], ...]  # (claim_id, hash): claims from before schema 7
+
+    @property
+    def claim_ids(self) -> frozenset[str]:
+        """Every outdated claim: gone or changed."""
+        return self.gone | self.changed
+
+
+def outdated_claims(store: Store, claims: list[Claim]) -> Outdated:
+    """Which stored claims ``feint extract --force`` left behind or changed.
+
+    Args:
+        store: the store whose ``claims`` to check.
+        claims: the claims its attributions give now (``load_claims``).
+
+    Claims that context loaded (coded statements, whose attr_id is an event id) are
+    never outdated: their attribution is the event, not a document's.
+    """
+    current = {c.claim_id: c.content_hash for c in claims}
+    rows = store.query(
+        "SELECT claim_id, content_hash, proposition_id FROM claims "
+        "WHERE attr_id NOT IN (SELECT event_id FROM events)"
+    ).rows
+    gone, changed, props, unhashed = set(), set(), set(), []
+    for claim_id, stored, pid in rows:
+        now = current.get(claim_id)
+        if now is None:
+            gone.add(claim_id)
+        elif stored is None:
+            unhashed.append((claim_id, now))
+            continue
+        elif stored != now:
+            changed.add(claim_id)
+        else:
+            continue
+        if pid is not None:
+            props.add(pid)
+    return Outdated(frozenset(gone), frozenset(changed), frozenset(props), tuple(unhashed))
 
 
 def _looks_anonymous(conduit: str | None) -> bool:

@@ -181,6 +181,18 @@ def _decide(
             method,
             f"each states the other, from independent origins ({a.source_name}; {b.source_name})",
         )
+    return _tension(a, b, method, stance_a, stance_b)
+
+
+def _tension(
+    a: Claim,
+    b: Claim,
+    method: str,
+    stance_a: list[tuple[str, str, float]],
+    stance_b: list[tuple[str, str, float]],
+) -> Relation | None:
+    """Tension on the first proposition (in ``stance_a``'s order) the two take
+    opposite stances toward, or None."""
     b_of = {what: (st, sc) for what, st, sc in stance_b}
     for what, st, sc in stance_a:
         other = b_of.get(what)
@@ -196,6 +208,32 @@ def _decide(
                 f"A {side} {what!r}, B the opposite",
             )
     return None
+
+
+def tension_pairs(
+    claims: Sequence[Claim],
+    pairs: Sequence[tuple[int, int]],
+    method: str,
+    stances: StanceOf,
+) -> list[Relation]:
+    """Tension rows among pairs the judge found neither contradicting nor
+    corroborating (``open_pairs``), from the claims' stances alone: no judge call.
+
+    For a later run whose stances moved (a question asked, a proposition relabelled)
+    while the pairs' verdicts did not.
+
+    Args:
+        claims: the claims the pair rows index.
+        pairs: (i, j) rows of judged pairs, i < j.
+        method: the judge that took the stances (the rows' method is "<it> stance").
+        stances: (what, stance, score) for a row, in the order to prefer.
+    """
+    out = []
+    for i, j in pairs:
+        rel = _tension(claims[i], claims[j], method, stances(i), stances(j))
+        if rel:
+            out.append(rel)
+    return out
 
 
 def _one_line(text: str) -> str:

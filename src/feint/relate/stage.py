@@ -4,6 +4,17 @@ Incremental: claims already in the store keep their rows; a run embeds, clusters
 stances and relates only the new ones (against everything), and ``force`` redoes
 all. Embeddings are cached in the store, so even a forced run embeds nothing twice.
 
+Relate owns the claims of documents, so it also follows extraction when
+``feint extract --force`` replaced attributions under them: a claim whose attribution
+is gone is deleted, with its stances and relations, and one whose attribution reads
+otherwise now (its ``content_hash``) is redone as a new claim. The statements that
+context coded from event data are claims too, but not relate's: they always stay.
+
+Tension needs no judge, only stances. When a later run adds or changes an old
+claim's stance (a new question, a relabelled proposition), the tension rows of every
+pair touching that claim are made again from the stances and the earlier verdicts
+(``open_pairs``: the pairs judged to neither contradict nor corroborate).
+
 Stance is the judge's P(entailment) - P(contradiction) with the claim as premise and
 the proposition as hypothesis: support at ``stance_threshold`` or more, oppose at
 minus that or less, neutral between. The default, 0.30, is a judgement rather than
@@ -19,18 +30,23 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
 
 import numpy as np
 
 from feint.config import RelateOptions
-from feint.relate.claims import Claim, load_claims
+from feint.relate.claims import Claim, load_claims, outdated_claims
 from feint.relate.embed import Embedder, SentenceTransformerEmbedder, embed_cached
 from feint.relate.judge import Judge, Judgement, check_spec, get_judge
 from feint.relate.neighbours import knn
+from feint.relate.output import Output, write
 from feint.relate.propositions import Cluster, central, communities, join_existing
-from feint.relate.relations import Relation, candidate_pairs, relate_pairs
+from feint.relate.relations import (
+    Relation,
+    StanceOf,
+    candidate_pairs,
+    relate_pairs,
+    tension_pairs,
+)
 from feint.store import Store
 
 log = logging.getLogger(__name__)
@@ -44,7 +60,9 @@ class RelateReport:
     """What one ``relate`` call did."""
 
     claims: int = 0
-    new_claims: int = 0
+    new_claims: int = 0  # redone claims included
+    removed_claims: int = 0  # their attribution is gone
+    redone_claims: int = 0  # their attribution changed
     embedded: int = 0
     propositions: int = 0
     new_propositions: int = 0
@@ -90,17 +108,22 @@ def relate(
     report = RelateReport()
     if force:
         with store.transaction() as conn:
-            for table in ("propositions", "relations", "stances"):
+            for table in ("propositions", "relations", "open_pairs", "stances"):
                 store.clear(table)
-            # Claims from documents only: coded statements loaded by context stay.
-            conn.execute("DELETE FROM claims WHERE attr_id IN (SELECT attr_id FROM attributions)")
+            # Every claim but the statements context coded (their attr_id is an event).
+            conn.execute("DELETE FROM claims WHERE attr_id NOT IN (SELECT event_id FROM events)")
     claims = load_claims(store)
     report.claims = len(claims)
-    known = _known_claims(store)
+    outdated = outdated_claims(store, claims)
+    if outdated.unhashed:
+        _stamp_hashes(store, outdated.unhashed)
+    report.removed_claims, report.redone_claims = len(outdated.gone), len(outdated.changed)
+    known = {k: v for k, v in _known_claims(store).items() if k not in outdated.claim_ids}
     new = [i for i, c in enumerate(claims) if c.claim_id not in known]
     report.new_claims = len(new)
-    asked = _unasked(store, question, claims)
-    if not new and not asked:
+    fresh = {claims[i].claim_id for i in new} | outdated.gone  # their old rows all go
+    asked = _unasked(store, question, claims, fresh)
+    if not new and not asked and not outdated.gone:
         report.propositions = _count(store, "propositions")
         return report
     judge = judge or get_judge(options.judge)
@@ -115,9 +138,11 @@ def relate(
     step("neighbours")(1, 1)
     by_row = {c.claim_id: i for i, c in enumerate(claims)}
 
-    # Propositions: new claims join the nearest existing one, or found new ones.
-    props = _existing_propositions(store, known, by_row)
-    touched: set[str] = set()
+    # Propositions: new claims join the nearest existing one, or found new ones. Those
+    # that lost a member to extraction get their label and size again; empty ones go.
+    props, unlabelled = _existing_propositions(store, known, by_row)
+    touched = unlabelled | (set(outdated.propositions) & props.keys())
+    emptied = set(outdated.propositions) - props.keys()
     if new:
         pids = list(props)
         centres = np.array([central(vectors, props[p].members)[1] for p in pids], dtype=np.float32)
@@ -169,41 +194,57 @@ def relate(
             question_rows[r] = (st, sc, max(v.scores.values()), v.explanation)
             report.question_stances[st] += 1
 
-    # Relations among the k nearest neighbours that touch a new claim.
-    stances_known = _stances_by_row(store, claims, by_row, props, question)
+    # Relations among the k nearest neighbours that touch a new claim, judged.
+    on_label, on_question = _stances_by_row(store, claims, by_row, props, fresh)
     for row, (st, sc, _) in stance_rows.items():
-        stances_known.setdefault(row, {})[claims[props[proposition_of[row]].label].content] = (
-            st,
-            sc,
-        )
+        on_label[row] = (claims[props[proposition_of[row]].label].content, st, sc)
     for row, (st, sc, _, _) in question_rows.items():
-        stances_known.setdefault(row, {})[question or ""] = (st, sc)
+        on_question.setdefault(row, {})[question or ""] = (st, sc)
+
+    def stances(r: int) -> list[tuple[str, str, float]]:
+        # The proposition first, then the questions in a fixed order: a pair's tension
+        # row is the same whichever run, and whichever question, made it.
+        own = [on_label[r]] if r in on_label else []
+        return own + [(q, st, sc) for q, (st, sc) in sorted(on_question.get(r, {}).items())]
+
     pairs = candidate_pairs(
         neighbours[:, : options.k],
         sims[:, : options.k],
         options.candidate_min_similarity,
-        set(new) if new else set(),
+        set(new),
     )
     relations, report.judged_pairs = relate_pairs(
-        claims,
-        pairs,
-        judge,
-        lambda r: [(w, st, sc) for w, (st, sc) in stances_known.get(r, {}).items()],
-        progress=step("relations"),
+        claims, pairs, judge, stances, progress=step("relations")
     )
-    report.relations.update(r.kind for r in relations)
+    decided = {(r.claim_a, r.claim_b) for r in relations if r.kind != "tension"}
+    open_pairs = [
+        (claims[i].claim_id, claims[j].claim_id)
+        for i, j, _ in pairs
+        if (claims[i].claim_id, claims[j].claim_id) not in decided
+    ]
+    # Old claims whose stances moved: their open pairs' tension again, without the judge.
+    moved = (set(asked) | set(stance_rows)) - set(new)
+    tension = _retension(store, claims, by_row, moved, set(new), stances, judge.name)
+    report.relations.update(r.kind for r in relations + tension)
 
-    _write(
+    write(
         store,
-        claims,
-        new,
-        props,
-        touched,
-        proposition_of,
-        stance_rows,
-        relations,
-        question,
-        question_rows,
+        Output(
+            claims=claims,
+            new=new,
+            props=props,
+            touched=touched,
+            emptied=emptied,
+            fresh=fresh,
+            proposition_of=proposition_of,
+            stance_rows=stance_rows,
+            relations=relations,
+            open_pairs=open_pairs,
+            moved=[claims[r].claim_id for r in sorted(moved)],
+            tension=tension,
+            question=question,
+            question_rows=question_rows,
+        ),
         options,
         embedder.name,
         judge.name,
@@ -250,19 +291,38 @@ def _known_claims(store: Store) -> dict[str, str | None]:
     return {r[0]: r[1] for r in store.query("SELECT claim_id, proposition_id FROM claims").rows}
 
 
-def _unasked(store: Store, question: str | None, claims: list[Claim]) -> list[int]:
+def _unasked(store: Store, question: str | None, claims: list[Claim], fresh: set[str]) -> list[int]:
+    """Rows with no stance toward ``question`` yet (a fresh claim's old one is void)."""
     if not question:
         return []
     done = {
         r[0]
         for r in store.query("SELECT claim_id FROM stances WHERE question = ?", [question]).rows
     }
-    return [i for i, c in enumerate(claims) if c.claim_id not in done]
+    return [i for i, c in enumerate(claims) if c.claim_id not in done or c.claim_id in fresh]
+
+
+def _stamp_hashes(store: Store, rows: tuple[tuple[str, str], ...]) -> None:
+    """Give claims made before schema 7 the hash of their attribution as it is now.
+
+    Nothing records what they were made from, so they are taken to match: redoing
+    every claim of an old store would judge every pair again. After re-extracting
+    such a store, ``feint relate --force`` redoes them all.
+    """
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE claims SET content_hash = h.hash FROM (SELECT unnest(?::VARCHAR[]) AS id, "
+            "unnest(?::VARCHAR[]) AS hash) h WHERE claims.claim_id = h.id",
+            [[c for c, _ in rows], [h for _, h in rows]],
+        )
+    log.info("%d claim(s) from before schema 7 stamped with their attribution's hash", len(rows))
 
 
 def _existing_propositions(
     store: Store, known: dict[str, str | None], by_row: dict[str, int]
-) -> dict[str, Cluster]:
+) -> tuple[dict[str, Cluster], set[str]]:
+    """The stored propositions over rows, and those whose label claim is no member
+    (gone or redone): their label is -1 until it is chosen again."""
     labels = {
         r[0]: r[1] for r in store.query("SELECT proposition_id, label_claim FROM propositions").rows
     }
@@ -272,10 +332,13 @@ def _existing_propositions(
             continue
         cl = props.setdefault(pid, Cluster(members=[], label=-1))
         cl.members.append(by_row[claim_id])
+    unlabelled = set()
     for pid, cl in props.items():
-        label = labels.get(pid)
-        cl.label = by_row[label] if label in by_row else cl.members[0]
-    return props
+        label = by_row.get(labels.get(pid) or "", -1)
+        cl.label = label if label in cl.members else -1
+        if cl.label < 0:
+            unlabelled.add(pid)
+    return props, unlabelled
 
 
 def _next_proposition_number(store: Store) -> int:
@@ -290,104 +353,55 @@ def _stances_by_row(
     claims: list[Claim],
     by_row: dict[str, int],
     props: dict[str, Cluster],
-    question: str | None,
-) -> dict[int, dict[str, tuple[str, float]]]:
-    out: dict[int, dict[str, tuple[str, float]]] = {}
+    fresh: set[str],
+) -> tuple[dict[int, tuple[str, str, float]], dict[int, dict[str, tuple[str, float]]]]:
+    """Stored stances of the claims that are not fresh: (label, stance, score) toward
+    each one's proposition, and (stance, score) per question (every question asked)."""
+    on_label: dict[int, tuple[str, str, float]] = {}
     for claim_id, pid, stance, score in store.query(
         "SELECT claim_id, proposition_id, stance, stance_score FROM claims WHERE stance IS NOT NULL"
     ).rows:
-        if claim_id in by_row and pid in props:
+        if claim_id in by_row and claim_id not in fresh and pid in props:
             label = claims[props[pid].label].content
-            out.setdefault(by_row[claim_id], {})[label] = (stance, float(score or 0.0))
-    if question:
-        for claim_id, stance, score in store.query(
-            "SELECT claim_id, stance, score FROM stances WHERE question = ?", [question]
-        ).rows:
-            if claim_id in by_row:
-                out.setdefault(by_row[claim_id], {})[question] = (stance, float(score or 0.0))
-    return out
+            on_label[by_row[claim_id]] = (label, stance, float(score or 0.0))
+    on_question: dict[int, dict[str, tuple[str, float]]] = {}
+    for question, claim_id, stance, score in store.query(
+        "SELECT question, claim_id, stance, score FROM stances"
+    ).rows:
+        if claim_id in by_row and claim_id not in fresh:
+            on_question.setdefault(by_row[claim_id], {})[question] = (stance, float(score or 0.0))
+    return on_label, on_question
 
 
-def _write(
+def _retension(
     store: Store,
     claims: list[Claim],
-    new: list[int],
-    props: dict[str, Cluster],
-    touched: set[str],
-    proposition_of: dict[int, str],
-    stance_rows: dict[int, tuple[str, float, float]],
-    relations: list[Relation],
-    question: str | None,
-    question_rows: dict[int, tuple[str, float, float, str]],
-    options: RelateOptions,
-    embed_name: str,
+    by_row: dict[str, int],
+    moved: set[int],
+    new: set[int],
+    stances: StanceOf,
     judge_name: str,
-) -> None:
-    rows = sorted(set(new) | set(stance_rows))
-    claim_rows: list[list[Any]] = []
-    for r in rows:
-        c = claims[r]
-        st, sc, conf = stance_rows.get(r, (None, None, None))
-        claim_rows.append(
-            [c.claim_id, c.attr_id, c.source_id, c.channel, proposition_of.get(r), st, sc, conf]
-        )
-    prop_rows = [
-        [
-            pid,
-            claims[props[pid].label].content,
-            len(props[pid].members),
-            claims[props[pid].label].claim_id,
-        ]
-        for pid in sorted(touched)
-    ]
-    with store.transaction():
-        store.delete_where_in("claims", "claim_id", [claims[r].claim_id for r in rows])
-        store.insert_rows(
-            "claims",
-            (
-                "claim_id",
-                "attr_id",
-                "source_id",
-                "channel",
-                "proposition_id",
-                "stance",
-                "stance_score",
-                "confidence",
-            ),
-            claim_rows,
-        )
-        store.delete_where_in("propositions", "proposition_id", sorted(touched))
-        store.insert_rows(
-            "propositions", ("proposition_id", "label", "size", "label_claim"), prop_rows
-        )
-        store.insert_rows(
-            "relations",
-            ("claim_a", "claim_b", "kind", "score", "method", "explanation"),
-            [[x.claim_a, x.claim_b, x.kind, x.score, x.method, x.explanation] for x in relations],
-        )
-        if question:
-            store.insert_rows(
-                "stances",
-                ("question", "claim_id", "stance", "score", "method", "explanation"),
-                [
-                    [question, claims[r].claim_id, st, sc, judge_name, why[:200]]
-                    for r, (st, sc, _, why) in question_rows.items()
-                ],
-                on_conflict_skip=True,
-            )
-        run = store.query("SELECT coalesce(max(run_id), 0) + 1 FROM relate_runs").rows[0][0]
-        store.insert_rows(
-            "relate_runs",
-            ("run_id", "finished_at", "judge", "embed_model", "k", "new_claims", "relations"),
-            [
-                [
-                    run,
-                    datetime.now(UTC).replace(tzinfo=None),
-                    judge_name,
-                    embed_name,
-                    options.k,
-                    len(new),
-                    len(relations),
-                ]
-            ],
-        )
+) -> list[Relation]:
+    """Tension rows, made again, of the open pairs of old claims that touch ``moved``.
+
+    Open pairs are those an earlier run judged to neither contradict nor corroborate
+    (``open_pairs``, and those with a tension row, which a store from before schema 7
+    has without the first). Their verdicts stand; only the stances moved.
+    """
+    if not moved:
+        return []
+    ids = [claims[r].claim_id for r in sorted(moved)]
+    touching = (
+        "(claim_a IN (SELECT unnest(?::VARCHAR[])) OR claim_b IN (SELECT unnest(?::VARCHAR[])))"
+    )
+    rows = store.query(
+        f"SELECT claim_a, claim_b FROM open_pairs WHERE {touching} UNION "
+        f"SELECT claim_a, claim_b FROM relations WHERE kind = 'tension' AND {touching}",
+        [ids, ids, ids, ids],
+    ).rows
+    pairs = set()
+    for a, b in rows:
+        ia, ib = by_row.get(a), by_row.get(b)
+        if ia is not None and ib is not None and ia not in new and ib not in new:
+            pairs.add((min(ia, ib), max(ia, ib)))
+    return tension_pairs(claims, sorted(pairs), judge_name, stances)

@@ -1,0 +1,143 @@
+"""What one relate run writes, in one transaction: claims, propositions, relations,
+open pairs, stances and the run's record, with the rows they replace deleted first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+from feint.config import RelateOptions
+from feint.relate.claims import Claim
+from feint.relate.propositions import Cluster
+from feint.relate.relations import Relation
+from feint.store import Store
+
+
+@dataclass(slots=True)
+class Output:
+    """What one run writes (rows index ``claims``)."""
+
+    claims: list[Claim]
+    new: list[int]
+    props: dict[str, Cluster]
+    touched: set[str]  # propositions to write again
+    emptied: set[str]  # propositions left with no member
+    fresh: set[str]  # claim ids whose earlier rows (stances, relations) all go
+    proposition_of: dict[int, str]
+    stance_rows: dict[int, tuple[str, float, float]]
+    relations: list[Relation]  # judged, touching a new claim
+    open_pairs: list[tuple[str, str]]  # judged pairs neither contradicting nor corroborating
+    moved: list[str]  # old claims whose tension rows are made again
+    tension: list[Relation]  # those rows
+    question: str | None
+    question_rows: dict[int, tuple[str, float, float, str]]
+
+
+def _delete_touching(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    ids: list[str],
+    columns: tuple[str, ...],
+    where: str = "TRUE",
+) -> None:
+    """Delete the rows of ``table`` whose ``columns`` name one of ``ids`` (in a
+    transaction). A semi-join on the unnested ids, not ``list_contains``: a hash join
+    rather than a scan of the list per row, which counts when a new question moves
+    every claim."""
+    if ids:
+        touching = " OR ".join(f"{c} IN (SELECT unnest(?::VARCHAR[]))" for c in columns)
+        conn.execute(f"DELETE FROM {table} WHERE ({where}) AND ({touching})", [ids] * len(columns))
+
+
+def write(
+    store: Store, out: Output, options: RelateOptions, embed_name: str, judge_name: str
+) -> None:
+    """Store one run's output in one transaction, and record the run.
+
+    Deleted first: the rows of ``out.fresh`` claims (redone or gone) in claims,
+    stances, relations and open pairs; the tension rows of ``out.moved`` claims; the
+    propositions written again or left empty. Then the new rows go in.
+    """
+    claims, props = out.claims, out.props
+    rows = sorted(set(out.new) | set(out.stance_rows))
+    claim_rows: list[list[Any]] = []
+    for r in rows:
+        c = claims[r]
+        st, sc, conf = out.stance_rows.get(r, (None, None, None))
+        claim_rows.append(
+            [
+                c.claim_id, c.attr_id, c.source_id, c.channel, out.proposition_of.get(r),
+                st, sc, conf, c.content_hash,
+            ]
+        )  # fmt: skip
+    prop_rows = [
+        [
+            pid,
+            claims[props[pid].label].content,
+            len(props[pid].members),
+            claims[props[pid].label].claim_id,
+        ]
+        for pid in sorted(out.touched)
+    ]
+    relations = out.relations + out.tension
+    fresh = sorted(out.fresh)
+    with store.transaction() as conn:
+        _delete_touching(conn, "claims", [claims[r].claim_id for r in rows] + fresh, ("claim_id",))
+        _delete_touching(conn, "stances", fresh, ("claim_id",))
+        _delete_touching(conn, "relations", fresh, ("claim_a", "claim_b"))
+        _delete_touching(conn, "open_pairs", fresh, ("claim_a", "claim_b"))
+        _delete_touching(conn, "relations", out.moved, ("claim_a", "claim_b"), "kind = 'tension'")
+        store.insert_rows(
+            "claims",
+            (
+                "claim_id",
+                "attr_id",
+                "source_id",
+                "channel",
+                "proposition_id",
+                "stance",
+                "stance_score",
+                "confidence",
+                "content_hash",
+            ),
+            claim_rows,
+        )
+        store.delete_where_in("propositions", "proposition_id", sorted(out.touched | out.emptied))
+        store.insert_rows(
+            "propositions", ("proposition_id", "label", "size", "label_claim"), prop_rows
+        )
+        store.insert_rows(
+            "relations",
+            ("claim_a", "claim_b", "kind", "score", "method", "explanation"),
+            [[x.claim_a, x.claim_b, x.kind, x.score, x.method, x.explanation] for x in relations],
+        )
+        store.insert_rows("open_pairs", ("claim_a", "claim_b"), out.open_pairs)
+        if out.question:
+            store.insert_rows(
+                "stances",
+                ("question", "claim_id", "stance", "score", "method", "explanation"),
+                [
+                    [out.question, claims[r].claim_id, st, sc, judge_name, why[:200]]
+                    for r, (st, sc, _, why) in out.question_rows.items()
+                ],
+                on_conflict_skip=True,
+            )
+        run = store.query("SELECT coalesce(max(run_id), 0) + 1 FROM relate_runs").rows[0][0]
+        store.insert_rows(
+            "relate_runs",
+            ("run_id", "finished_at", "judge", "embed_model", "k", "new_claims", "relations"),
+            [
+                [
+                    run,
+                    datetime.now(UTC).replace(tzinfo=None),
+                    judge_name,
+                    embed_name,
+                    options.k,
+                    len(out.new),
+                    len(relations),
+                ]
+            ],
+        )
