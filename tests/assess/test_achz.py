@@ -25,10 +25,9 @@ from feint.assess.achz import (
     export_achz,
     import_achz,
     read_achz,
-    stored_matrix,
     write_achz,
 )
-from feint.assess.stage import assess
+from feint.assess.stage import assess, stored_report
 from feint.context import load_context
 from feint.errors import UsageError
 from feint.extract.stage import extract
@@ -271,7 +270,7 @@ def case(
 
 def _content(store: Store, question: str) -> tuple[Any, ...]:
     """The matrix by labels and descriptions, ids left out."""
-    m = stored_matrix(store, question)
+    m = stored_report(store, question)
     label = {h.hypothesis_id: h.label for h in m.hypotheses}
     text = {e.evidence_id: e.description for e in m.evidence}
     return (
@@ -287,7 +286,7 @@ def test_round_trip_through_the_seed_store(case: Any, tmp_path: Path) -> None:
     db, judge = case
     path = tmp_path / "seed.achz"
     with Store.open(db) as store:
-        before = stored_matrix(store, Q)
+        before = stored_report(store, Q)
         assert before.evidence and len(before.matrix) == len(before.hypotheses) * len(
             before.evidence
         )
@@ -298,7 +297,7 @@ def test_round_trip_through_the_seed_store(case: Any, tmp_path: Path) -> None:
         out = import_achz(store, path)  # the question from the file's title
         assert not out.added_hypotheses and not out.added_evidence
         assert out.ratings == len(before.matrix)
-        after = stored_matrix(store, Q)
+        after = stored_report(store, Q)
         assert after.hypotheses == before.hypotheses and after.evidence == before.evidence
         assert after.matrix == before.matrix
         assert set(after.proposed_by.values()) == {"analyst"}
@@ -311,7 +310,7 @@ def test_round_trip_through_the_seed_store(case: Any, tmp_path: Path) -> None:
         out = import_achz(fresh, path)
         assert len(out.added_hypotheses) == len(before.hypotheses)
         assert len(out.added_evidence) == len(before.evidence)
-        refs = {e.description: e.refs for e in stored_matrix(fresh, Q).evidence}
+        refs = {e.description: e.refs for e in stored_report(fresh, Q).evidence}
         assert refs == {e.description: e.refs for e in before.evidence}
         with Store.open(db) as store:
             assert _content(fresh, Q) == _content(store, Q)

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Final
 
 from feint.assess.ach import Evidence, Hypothesis, question_id
-from feint.assess.stage import AssessReport, _write, conclude
+from feint.assess.stage import AssessReport, conclude, save, stored_report
 from feint.errors import UsageError
 from feint.store import Store
 
@@ -149,42 +149,9 @@ def write_achz(matrix: AchzMatrix, path: str | Path) -> None:
         raise UsageError(f"Cannot write {str(path)!r} ({e}); check the path.") from e
 
 
-def stored_matrix(store: Store, question: str) -> AssessReport:
-    """The ACH matrix the store holds for ``question``, unscored."""
-    q = " ".join(question.split())
-    report = AssessReport(q)
-    report.hypotheses = [
-        Hypothesis(hid, label, role or ("deception" if deception else "other"))
-        for hid, label, role, deception in store.query(
-            "SELECT hypothesis_id, label, role, is_deception FROM hypotheses WHERE question = ? "
-            "ORDER BY length(hypothesis_id), hypothesis_id",
-            [q],
-        ).rows
-    ]
-    report.evidence = [
-        Evidence(eid, text or "", kind or "analyst", _known(cred), _known(rel), tuple(refs or ()))
-        for eid, text, kind, cred, rel, refs in store.query(
-            "SELECT evidence_id, description, kind, credibility, relevance, refs FROM evidence "
-            "WHERE question = ? ORDER BY evidence_id",
-            [q],
-        ).rows
-    ]
-    cells = {(h.hypothesis_id, e.evidence_id) for h in report.hypotheses for e in report.evidence}
-    for h, e, rating, by, note in store.query(
-        "SELECT hypothesis_id, evidence_id, rating, proposed_by, note FROM ratings "
-        "WHERE question = ?",
-        [q],
-    ).rows:
-        if (h, e) in cells:
-            report.matrix[(h, e)], report.proposed_by[(h, e)] = rating, by
-            if note:
-                report.notes[(h, e)] = note
-    return report
-
-
 def export_achz(store: Store, question: str, path: str | Path) -> AchzMatrix:
     """Save the stored matrix for ``question`` as a PARC ACH ``.achz`` file."""
-    report = stored_matrix(store, question)
+    report = stored_report(store, question)
     if not report.hypotheses:
         raise UsageError(
             f"No ACH matrix for {report.question!r} in the store: run "
@@ -222,7 +189,7 @@ def import_achz(store: Store, path: str | Path, question: str | None = None) -> 
     if not q:
         raise UsageError(f"{str(p)!r} has no PROJECT-TITLE: give the question with --question.")
     qid = question_id(q)
-    report = stored_matrix(store, q)
+    report = stored_report(store, q)
     out = ImportReport(str(p), report)
     hyps = {h.hypothesis_id: h for h in report.hypotheses}
     by_label = {" ".join(h.label.split()): h.hypothesis_id for h in report.hypotheses}
@@ -267,7 +234,7 @@ def import_achz(store: Store, path: str | Path, question: str | None = None) -> 
             [(h, e, r, "analyst", note, q) for (h, e), r in cells.items()],
         )
     # Ratings first: should the rewrite fail, the analyst's ratings are already kept.
-    _write(store, conclude(report, qid))
+    save(store, conclude(report, qid))
     out.ratings = len(cells)
     return out
 

@@ -12,12 +12,13 @@ ranking and the judgement follow.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from feint.assess import ach
 from feint.assess.ach import Evidence, Hypothesis, question_id
@@ -30,6 +31,9 @@ from feint.config import AssessOptions, RelateOptions
 from feint.errors import UsageError
 from feint.relate.judge import Judge, get_judge
 from feint.store import Store
+
+ANALYST_HYPOTHESIS: Final = re.compile(r":H-(achz|analyst)-\d+$")
+"""Ids of hypotheses an analyst added (``import_achz``), kept on re-runs."""
 
 
 @dataclass(slots=True)
@@ -135,10 +139,120 @@ def assess(
         for h in (hypotheses or ach.template(question))
     ]
     report.evidence = build_evidence(store, question, qid, gaps, timing)
+    _keep_analysts(store, report, keep_hypotheses=hypotheses is None)
     _rate(store, report, judge)
     conclude(report, qid)
-    _write(store, report)
+    save(store, report)
     return report
+
+
+def stored_report(store: Store, question: str) -> AssessReport:
+    """The ACH matrix the store holds for ``question``, unscored: hypotheses,
+    evidence rows and ratings as ``assess`` (or an analyst) last wrote them."""
+    q = " ".join(question.split())
+    report = AssessReport(q)
+    report.hypotheses = [
+        Hypothesis(hid, label, role or ("deception" if deception else "other"))
+        for hid, label, role, deception in store.query(
+            "SELECT hypothesis_id, label, role, is_deception FROM hypotheses WHERE question = ? "
+            "ORDER BY length(hypothesis_id), hypothesis_id",
+            [q],
+        ).rows
+    ]
+    report.evidence = [
+        Evidence(eid, text or "", kind or "analyst", _level(cred), _level(rel), tuple(refs or ()))
+        for eid, text, kind, cred, rel, refs in store.query(
+            "SELECT evidence_id, description, kind, credibility, relevance, refs FROM evidence "
+            "WHERE question = ? ORDER BY evidence_id",
+            [q],
+        ).rows
+    ]
+    cells = {(h.hypothesis_id, e.evidence_id) for h in report.hypotheses for e in report.evidence}
+    for h, e, rating, by, note in store.query(
+        "SELECT hypothesis_id, evidence_id, rating, proposed_by, note FROM ratings "
+        "WHERE question = ?",
+        [q],
+    ).rows:
+        if (h, e) in cells:
+            report.matrix[(h, e)], report.proposed_by[(h, e)] = rating, by
+            if note:
+                report.notes[(h, e)] = note
+    return report
+
+
+def rescore(store: Store, question: str) -> AssessReport:
+    """Score the stored matrix again and rewrite its scores and key judgements, with
+    no judge and no other stage: what an analyst's edit needs, at once."""
+    report = stored_report(store, question)
+    if not report.hypotheses:
+        raise UsageError(
+            f"No ACH matrix for {report.question!r} in the store: run "
+            f"'feint assess --question \"{report.question}\"' first."
+        )
+    for h in report.hypotheses:  # a cell nobody rated yet (a new row) counts as neutral
+        for e in report.evidence:
+            report.matrix.setdefault((h.hypothesis_id, e.evidence_id), "N")
+            report.proposed_by.setdefault((h.hypothesis_id, e.evidence_id), "default")
+    save(store, conclude(report, question_id(report.question)))
+    return report
+
+
+def add_evidence(
+    store: Store,
+    question: str,
+    description: str,
+    credibility: str = "medium",
+    relevance: str = "medium",
+) -> str:
+    """An evidence row the analyst adds (kind ``analyst``): kept on every re-run of
+    ``assess``, rated N until someone rates it. Returns its id."""
+    description = " ".join(description.split())
+    if len(description) < 3:
+        raise UsageError("Describe the evidence in a few words.")
+    for name, level in (("credibility", credibility), ("relevance", relevance)):
+        if level not in ach.WEIGHT:
+            raise UsageError(f"{name} {level!r} is not one of {', '.join(ach.WEIGHT)}.")
+    report = stored_report(store, question)
+    if not report.hypotheses:
+        raise UsageError(f"No ACH matrix for {report.question!r}: run 'feint assess' on it first.")
+    qid = question_id(report.question)
+    taken = {e.evidence_id for e in report.evidence}
+    n = 1 + sum(1 for e in taken if e.startswith(f"{qid}:E-analyst-"))
+    while f"{qid}:E-analyst-{n}" in taken:
+        n += 1
+    eid = f"{qid}:E-analyst-{n}"
+    with store.transaction():
+        store.insert_rows(
+            "evidence",
+            ("evidence_id", "question", "description", "kind", "credibility", "relevance",
+             "refs", "weight", "diagnosticity"),
+            [(eid, report.question, description, "analyst", credibility, relevance, [],
+              ach.WEIGHT[credibility] * ach.WEIGHT[relevance], 0)],
+        )  # fmt: skip
+    rescore(store, report.question)
+    return eid
+
+
+def _keep_analysts(store: Store, report: AssessReport, keep_hypotheses: bool) -> None:
+    """What the analyst added to the matrix (evidence rows of kind ``analyst...``, and
+    hypotheses imported from a PARC ACH file) stays on a re-run; with a new
+    hypotheses file, only the evidence does."""
+    before = stored_report(store, report.question)
+    have = {e.evidence_id for e in report.evidence}
+    report.evidence += [
+        e for e in before.evidence if e.kind.startswith("analyst") and e.evidence_id not in have
+    ]
+    if keep_hypotheses:
+        ids = {h.hypothesis_id for h in report.hypotheses}
+        report.hypotheses += [
+            h
+            for h in before.hypotheses
+            if ANALYST_HYPOTHESIS.search(h.hypothesis_id) and h.hypothesis_id not in ids
+        ]
+
+
+def _level(level: str | None) -> str:
+    return level if level in ach.WEIGHT else "medium"
 
 
 def conclude(report: AssessReport, qid: str) -> AssessReport:
@@ -253,7 +367,9 @@ def _judge(report: AssessReport, qid: str) -> list[Judgement]:
     return out
 
 
-def _write(store: Store, report: AssessReport) -> None:
+def save(store: Store, report: AssessReport) -> None:
+    """Replace the question's hypotheses, evidence, ratings (but the analyst's) and
+    judgements with ``report``'s."""
     q = report.question
     rank = {h: n for n, h in enumerate(report.ranking, start=1)}
     now = datetime.now(UTC).replace(tzinfo=None)
