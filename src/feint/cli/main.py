@@ -28,6 +28,8 @@ from feint.cli import (
     judge,
     query,
     relate,
+    report,
+    serve,
 )
 from feint.cli.output import err_console
 from feint.errors import FeintError
@@ -69,6 +71,8 @@ app.command("context")(_friendly(context.context_cmd))
 app.command("assess")(_friendly(assess.assess_cmd))
 app.command("documents")(_friendly(documents.documents_cmd))
 app.command("query")(_friendly(query.query_cmd))
+app.command("report")(_friendly(report.report_cmd))
+app.command("serve")(_friendly(serve.serve_cmd))
 app.command("demo")(_friendly(demo.demo_cmd))
 app.command("judge")(_friendly(judge.judge_cmd))
 for _command in evaluate.app.registered_commands:

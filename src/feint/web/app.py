@@ -1,0 +1,541 @@
+"""``feint serve``: browse a store, edit the ACH matrix, ingest from the browser.
+
+Pages are rendered on the server (Jinja2, autoescaped); a JSON API under ``/api``
+stands behind them and answers every error in one shape::
+
+    {"error": {"status": 404, "code": "not_found", "message": "No document 'x'."}}
+
+Article text is untrusted input. Every page is autoescaped; every response forbids
+inline script through its Content-Security-Policy (the only script is feint's own
+``/static/ach.js``); uploads are limited in size (``max_upload_bytes``; a request
+larger than that is refused before it is read); files are written under a fresh
+temporary name, never under the name the browser sent.
+
+One DuckDB connection serves all requests, behind a lock: DuckDB allows one
+writing process per file, and a local analyst's tool has one user.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Final
+
+from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from feint.config import Options
+from feint.errors import FeintError, StoreError, UsageError
+from feint.report import environment
+from feint.report.data import gather, pick_question, questions
+from feint.report.render import highlight
+from feint.store import Store
+from feint.web import queries
+
+DEFAULT_MAX_UPLOAD: Final = 5 * 1024 * 1024
+PAGE_SIZE: Final = 50
+UPLOAD_SUFFIXES: Final = (".txt", ".html", ".htm", ".jsonl", ".csv", ".json", ".xml", ".rss",
+                          ".atom", ".warc", ".gz")  # fmt: skip
+CSP: Final = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+class ApiError(Exception):
+    """An error the API reports in its one shape."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class RatingIn(BaseModel):
+    question: str
+    hypothesis_id: str
+    evidence_id: str
+    rating: str
+
+
+class EvidenceIn(BaseModel):
+    question: str
+    description: str = Field(min_length=3, max_length=2000)
+    credibility: str = "medium"
+    relevance: str = "medium"
+
+
+@dataclass
+class _State:
+    store: Store
+    options: Options
+    max_upload: int
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    nlp: Any = None
+
+
+def create_app(
+    store: Store, options: Options | None = None, max_upload_bytes: int = DEFAULT_MAX_UPLOAD
+) -> FastAPI:
+    """The web UI over an open, writable ``store``."""
+    state = _State(store, options or Options(), max_upload_bytes)
+    app = FastAPI(
+        title="feint", docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json"
+    )
+    env = environment("feint.web")
+    env.globals["short"] = lambda ident: str(ident).split(":")[-1]
+
+    @contextmanager
+    def db() -> Iterator[Store]:
+        with state.lock:
+            yield state.store
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = env.get_template(name).render(request=request, path=request.url.path, **context)
+        return HTMLResponse(html, status_code=status)
+
+    def wants_html(request: Request) -> bool:
+        return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+            "accept", ""
+        )
+
+    def error_response(request: Request, status: int, code: str, message: str) -> Response:
+        if wants_html(request):
+            return page(request, "error.html.j2", status, status_code=status, message=message)
+        return JSONResponse(
+            {"error": {"status": status, "code": code, "message": message}}, status_code=status
+        )
+
+    # -- one error shape ------------------------------------------------------
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, e: ApiError) -> Response:
+        return error_response(request, e.status, e.code, e.message)
+
+    @app.exception_handler(FeintError)
+    async def _feint_error(request: Request, e: FeintError) -> Response:
+        status = 400 if isinstance(e, UsageError) else 500 if isinstance(e, StoreError) else 422
+        return error_response(request, status, type(e).__name__, str(e))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, e: StarletteHTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(e.status_code, "http_error")
+        message = "No such page." if e.status_code == 404 else str(e.detail)
+        return error_response(request, e.status_code, code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, e: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in e.errors()
+        )
+        return error_response(request, 422, "invalid_request", problems)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, e: Exception) -> Response:
+        return error_response(
+            request, 500, "internal_error", f"feint failed: {type(e).__name__}: {e}"
+        )
+
+    # -- safety on every response ----------------------------------------------
+    @app.middleware("http")
+    async def _guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if request.method == "POST" and request.url.path in ("/api/documents", "/ingest"):
+            length = request.headers.get("content-length")
+            if length is None:
+                return error_response(
+                    request, 411, "length_required", "Send the upload with a Content-Length."
+                )
+            if not length.isdigit() or int(length) > state.max_upload + 64 * 1024:
+                return error_response(
+                    request, 413, "too_large",
+                    f"The upload is larger than the limit of {state.max_upload} bytes; "
+                    "split it, or start feint serve with a larger --max-upload-mb.",
+                )  # fmt: skip
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    # -- static -----------------------------------------------------------------
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> Response:
+        files = {
+            "style.css": ("feint.report", "templates/style.css", "text/css"),
+            "ach.js": ("feint.web", "static/ach.js", "text/javascript"),
+        }
+        if name not in files:
+            raise ApiError(404, "not_found", f"No static file {name!r}.")
+        package, rel, media = files[name]
+        body = (resources.files(package) / rel).read_text("utf-8")
+        return Response(body, media_type=media, headers={"Cache-Control": "no-cache"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    # -- pages ------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index(request: Request) -> HTMLResponse:
+        with db() as store:
+            summary = queries.summary(store)
+        return page(request, "index.html.j2", summary=summary)
+
+    @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
+    def documents_page(request: Request, page_no: int = 1) -> HTMLResponse:
+        with db() as store:
+            rows, total = queries.documents(store, page_no, PAGE_SIZE)
+        return page(request, "documents.html.j2", rows=rows, total=total, page_no=page_no,
+                    page_size=PAGE_SIZE)  # fmt: skip
+
+    @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(request: Request, doc_id: str) -> HTMLResponse:
+        with db() as store:
+            doc = _document(store, doc_id)
+        return page(request, "document.html.j2", d=doc, marked=highlight(doc["text"], doc["spans"]))
+
+    @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
+    def claims_page(request: Request, page_no: int = 1, search: str = "") -> HTMLResponse:
+        with db() as store:
+            rows, total = queries.claims(store, page_no, PAGE_SIZE, search)
+        return page(request, "claims.html.j2", rows=rows, total=total, page_no=page_no,
+                    page_size=PAGE_SIZE, search=search)  # fmt: skip
+
+    @app.get("/propositions", response_class=HTMLResponse, include_in_schema=False)
+    def propositions_page(request: Request, page_no: int = 1) -> HTMLResponse:
+        with db() as store:
+            rows, total = queries.propositions(store, page_no, PAGE_SIZE)
+        return page(request, "propositions.html.j2", rows=rows, total=total, page_no=page_no,
+                    page_size=PAGE_SIZE)  # fmt: skip
+
+    @app.get("/propositions/{proposition_id}", response_class=HTMLResponse, include_in_schema=False)
+    def proposition_page(request: Request, proposition_id: str) -> HTMLResponse:
+        with db() as store:
+            prop = queries.proposition(store, proposition_id)
+        if prop is None:
+            raise ApiError(404, "not_found", f"No proposition {proposition_id!r}.")
+        return page(request, "proposition.html.j2", p=prop)
+
+    @app.get("/contradictions", response_class=HTMLResponse, include_in_schema=False)
+    def contradictions_page(request: Request, page_no: int = 1) -> HTMLResponse:
+        with db() as store:
+            rows, total = queries.relations(store, ("contradicts", "tension"), page_no, PAGE_SIZE)
+        return page(request, "contradictions.html.j2", rows=rows, total=total, page_no=page_no,
+                    page_size=PAGE_SIZE)  # fmt: skip
+
+    @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
+    def sources_page(request: Request, page_no: int = 1) -> HTMLResponse:
+        with db() as store:
+            rows, total = queries.sources(store, page_no, PAGE_SIZE)
+        return page(request, "sources.html.j2", rows=rows, total=total, page_no=page_no,
+                    page_size=PAGE_SIZE)  # fmt: skip
+
+    @app.get("/ach", response_class=HTMLResponse, include_in_schema=False)
+    def ach_page(request: Request, question: str | None = None, saved: int = 0) -> HTMLResponse:
+        with db() as store:
+            q = pick_question(store, question)
+            data = _ach(store, q) if q else None
+            known = questions(store)
+        return page(request, "ach.html.j2", a=data, questions=known, saved=saved)
+
+    @app.post("/ach", include_in_schema=False)
+    async def ach_form(request: Request) -> Response:
+        """The matrix's form, for a browser without script: apply changed cells."""
+        form = await request.form()
+        question = str(form.get("question", ""))
+        with db() as store:
+            current = _ach(store, question)["ratings"]
+            changed = 0
+            for key, value in form.multi_items():
+                if not key.startswith("r|"):
+                    continue
+                _, hid, eid = key.split("|", 2)
+                if current.get(hid, {}).get(eid, {}).get("rating") != value:
+                    _set_rating(store, question, hid, eid, str(value))
+                    changed += 1
+            if changed:
+                _rescore(store, question)
+        return RedirectResponse(
+            f"/ach?question={_quote(question)}&saved={changed}", status_code=303
+        )
+
+    @app.post("/ach/evidence", include_in_schema=False)
+    async def ach_evidence_form(
+        question: str = Form(...),
+        description: str = Form(...),
+        credibility: str = Form("medium"),
+        relevance: str = Form("medium"),
+    ) -> Response:
+        with db() as store:
+            body = EvidenceIn(question=question, description=description,
+                              credibility=credibility, relevance=relevance)  # fmt: skip
+            _add_evidence(store, body)
+        return RedirectResponse(f"/ach?question={_quote(question)}&saved=1", status_code=303)
+
+    @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
+    def ingest_page(request: Request) -> HTMLResponse:
+        return page(request, "ingest.html.j2", limit=state.max_upload, result=None)
+
+    @app.post("/ingest", response_class=HTMLResponse, include_in_schema=False)
+    async def ingest_form(
+        request: Request,
+        text: str = Form(""),
+        title: str = Form(""),
+        outlet: str = Form(""),
+        published: str = Form(""),
+        file: Annotated[UploadFile | None, File()] = None,
+    ) -> HTMLResponse:
+        result = await _ingest_upload(state, text, title, outlet, published, file)
+        status = 200 if result["doc_ids"] else 422
+        return page(request, "ingest.html.j2", status, limit=state.max_upload, result=result)
+
+    # -- JSON API ---------------------------------------------------------------
+    @app.get("/api/summary")
+    def api_summary() -> dict[str, Any]:
+        with db() as store:
+            return queries.summary(store)
+
+    @app.get("/api/documents")
+    def api_documents(page_no: int = 1, page_size: int = PAGE_SIZE) -> dict[str, Any]:
+        with db() as store:
+            rows, total = queries.documents(store, page_no, _size(page_size))
+        return {"total": total, "page": page_no, "items": rows}
+
+    @app.get("/api/documents/{doc_id}")
+    def api_document(doc_id: str) -> dict[str, Any]:
+        with db() as store:
+            return _document(store, doc_id)
+
+    @app.post("/api/documents")
+    async def api_ingest(
+        text: str = Form(""),
+        title: str = Form(""),
+        outlet: str = Form(""),
+        published: str = Form(""),
+        file: Annotated[UploadFile | None, File()] = None,
+    ) -> JSONResponse:
+        result = await _ingest_upload(state, text, title, outlet, published, file)
+        if not result["doc_ids"]:
+            raise ApiError(422, "rejected", "; ".join(result["rejected"]) or "Nothing ingested.")
+        return JSONResponse(result, status_code=201)
+
+    @app.get("/api/claims")
+    def api_claims(
+        page_no: int = 1, page_size: int = PAGE_SIZE, search: str = ""
+    ) -> dict[str, Any]:
+        with db() as store:
+            rows, total = queries.claims(store, page_no, _size(page_size), search)
+        return {"total": total, "page": page_no, "items": rows}
+
+    @app.get("/api/propositions")
+    def api_propositions(page_no: int = 1, page_size: int = PAGE_SIZE) -> dict[str, Any]:
+        with db() as store:
+            rows, total = queries.propositions(store, page_no, _size(page_size))
+        return {"total": total, "page": page_no, "items": rows}
+
+    @app.get("/api/propositions/{proposition_id}")
+    def api_proposition(proposition_id: str) -> dict[str, Any]:
+        with db() as store:
+            prop = queries.proposition(store, proposition_id)
+        if prop is None:
+            raise ApiError(404, "not_found", f"No proposition {proposition_id!r}.")
+        return prop
+
+    @app.get("/api/relations")
+    def api_relations(
+        kind: str = "contradicts", page_no: int = 1, page_size: int = PAGE_SIZE
+    ) -> dict[str, Any]:
+        kinds = tuple(k.strip() for k in kind.split(","))
+        unknown = set(kinds) - {"contradicts", "tension", "corroborates", "repeats"}
+        if unknown:
+            raise ApiError(
+                400, "bad_kind", f"Unknown relation kind(s): {', '.join(sorted(unknown))}."
+            )
+        with db() as store:
+            rows, total = queries.relations(store, kinds, page_no, _size(page_size))
+        return {"total": total, "page": page_no, "items": rows}
+
+    @app.get("/api/sources")
+    def api_sources(page_no: int = 1, page_size: int = PAGE_SIZE) -> dict[str, Any]:
+        with db() as store:
+            rows, total = queries.sources(store, page_no, _size(page_size))
+        return {"total": total, "page": page_no, "items": rows}
+
+    @app.get("/api/ach")
+    def api_ach(question: str | None = None) -> dict[str, Any]:
+        with db() as store:
+            q = pick_question(store, question)
+            if q is None:
+                raise ApiError(404, "not_found", "No question assessed yet: run feint assess.")
+            return _ach(store, q)
+
+    @app.post("/api/ach/ratings")
+    def api_rating(body: RatingIn) -> dict[str, Any]:
+        with db() as store:
+            q = _known_question(store, body.question)
+            _set_rating(store, q, body.hypothesis_id, body.evidence_id, body.rating)
+            _rescore(store, q)
+            return _ach(store, q)
+
+    @app.post("/api/ach/evidence", status_code=201)
+    def api_evidence(body: EvidenceIn) -> dict[str, Any]:
+        with db() as store:
+            _add_evidence(store, body)
+            return _ach(store, _known_question(store, body.question))
+
+    @app.get("/api/report")
+    def api_report(question: str | None = None) -> dict[str, Any]:
+        with db() as store:
+            return gather(store, question)
+
+    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
+                   include_in_schema=False)  # fmt: skip
+    def api_unknown(rest: str) -> None:
+        raise ApiError(404, "not_found", f"No API endpoint /api/{rest}.")
+
+    return app
+
+
+def _size(page_size: int) -> int:
+    if not 1 <= page_size <= 500:
+        raise ApiError(400, "bad_page_size", "page_size must be between 1 and 500.")
+    return page_size
+
+
+def _quote(s: str) -> str:
+    from urllib.parse import quote
+
+    return quote(s, safe="")
+
+
+def _document(store: Store, doc_id: str) -> dict[str, Any]:
+    doc = queries.document(store, doc_id)
+    if doc is None:
+        raise ApiError(404, "not_found", f"No document {doc_id!r} in the store.")
+    return doc
+
+
+def _known_question(store: Store, question: str) -> str:
+    q = pick_question(store, question)
+    assert q is not None  # pick_question raises for a question it does not know
+    return q
+
+
+def _ach(store: Store, question: str) -> dict[str, Any]:
+    data = gather(store, question)
+    return {
+        "question": data["question"],
+        "judgements": data["judgements"],
+        "hypotheses": data["hypotheses"],
+        "evidence": [{k: v for k, v in e.items() if k != "quotes"} for e in data["evidence"]],
+        "ratings": data["ratings"],
+    }
+
+
+def _set_rating(store: Store, question: str, hid: str, eid: str, rating: str) -> None:
+    from feint.assess.stage import set_rating
+
+    known = {h["id"] for h in _ach(store, question)["hypotheses"]}
+    if hid not in known:
+        raise ApiError(404, "not_found", f"No hypothesis {hid!r} for {question!r}.")
+    set_rating(store, hid, eid, rating)
+
+
+def _rescore(store: Store, question: str) -> None:
+    from feint.assess.stage import rescore
+
+    rescore(store, question)
+
+
+def _add_evidence(store: Store, body: EvidenceIn) -> None:
+    from feint.assess.stage import add_evidence
+
+    q = _known_question(store, body.question)
+    add_evidence(store, q, body.description, body.credibility, body.relevance)
+
+
+async def _ingest_upload(
+    state: _State,
+    text: str,
+    title: str,
+    outlet: str,
+    published: str,
+    file: UploadFile | None,
+) -> dict[str, Any]:
+    """Ingest a pasted text or an uploaded file, then extract its attributions."""
+    from feint.extract.nlp import load_pipeline
+    from feint.extract.stage import extract
+    from feint.ingest import Metadata, ingest
+
+    day: date | None = None
+    if published.strip():
+        try:
+            day = date.fromisoformat(published.strip())
+        except ValueError as e:
+            raise ApiError(
+                422, "bad_date", f"published {published!r}: give a date as YYYY-MM-DD."
+            ) from e
+    if file is not None and file.filename:
+        data = await file.read(state.max_upload + 1)
+        name = Path(file.filename).name
+        suffix = Path(name).suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            raise ApiError(
+                415, "unsupported_type",
+                f"{name!r}: feint reads {', '.join(UPLOAD_SUFFIXES)} files; "
+                "save it as one of those.",
+            )  # fmt: skip
+    elif text.strip():
+        data, name, suffix = text.encode("utf-8"), (title.strip() or "pasted text"), ".txt"
+    else:
+        raise ApiError(422, "empty", "Paste a text or choose a file to upload.")
+    if len(data) > state.max_upload:
+        raise ApiError(413, "too_large", f"{name!r} is larger than {state.max_upload} bytes.")
+    with tempfile.TemporaryDirectory(prefix="feint-upload-") as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(data)
+        with state.lock:
+            store = state.store
+            report = ingest(store, [str(path)], state.options.ingest,
+                            Metadata(outlet=outlet.strip() or None, published=day))  # fmt: skip
+            rows = store.query(
+                "SELECT doc_id, status FROM documents WHERE source_path = ? OR source_path LIKE ?",
+                [str(path), f"{path}:%"],
+            ).rows
+            with store.transaction() as conn:
+                conn.execute(
+                    "UPDATE documents SET source_path = 'upload:' || ? || "
+                    "coalesce(nullif(regexp_extract(source_path, ':[0-9]+$'), ''), ''), "
+                    "title = CASE WHEN ? <> '' AND format = 'text' THEN ? ELSE title END "
+                    "WHERE source_path = ? OR source_path LIKE ?",
+                    [name, title.strip(), title.strip(), str(path), f"{path}:%"],
+                )
+            doc_ids = [d for d, status in rows if status == "ok"]
+            if doc_ids:
+                if state.nlp is None:
+                    state.nlp = load_pipeline(state.options.extract.model,
+                                              state.options.extract.cue_model)  # fmt: skip
+                extracted = extract(store, state.options.extract, nlp=state.nlp)
+            else:
+                extracted = None
+    duplicates = [f"{name}: the same text as document {orig}" for _, orig in report.duplicates]
+    return {
+        "name": name,
+        "doc_ids": doc_ids + [orig for _, orig in report.duplicates],
+        "ingested": report.ingested,
+        "attributions": extracted.attributions if extracted else 0,
+        "rejected": [f"{name}: {why.replace(str(path), name)}" for _, why in report.rejected],
+        "duplicates": duplicates,
+    }
+
+
+__all__ = ["DEFAULT_MAX_UPLOAD", "FeintError", "create_app"]

@@ -1,0 +1,185 @@
+"""The rows the web UI's pages and API show, one function per view, paged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from feint.report.data import iso, questions
+from feint.store import Store
+
+
+def _offset(page: int, size: int) -> int:
+    return (max(page, 1) - 1) * size
+
+
+def _records(store: Store, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    return [{k: iso(v) for k, v in r.items()} for r in store.query(sql, params).records()]
+
+
+def summary(store: Store) -> dict[str, Any]:
+    counts = store.table_counts()
+    keys = ("documents", "attributions", "sources", "claims", "propositions", "relations",
+            "events", "decisions", "judgements")  # fmt: skip
+    return {
+        "store": store.path,
+        "counts": {k: counts.get(k, 0) for k in keys},
+        "questions": questions(store),
+    }
+
+
+def documents(store: Store, page: int, size: int) -> tuple[list[dict[str, Any]], int]:
+    total = store.query("SELECT count(*) FROM documents WHERE status = 'ok'").rows[0][0]
+    rows = _records(
+        store,
+        """
+        SELECT d.doc_id, d.title, d.outlet, d.published, d.source_path,
+               count(a.attr_id) AS attributions
+        FROM documents d LEFT JOIN attributions a USING (doc_id)
+        WHERE d.status = 'ok'
+        GROUP BY ALL ORDER BY d.published DESC NULLS LAST, d.doc_id LIMIT ? OFFSET ?
+        """,
+        [size, _offset(page, size)],
+    )
+    return rows, int(total)
+
+
+def document(store: Store, doc_id: str) -> dict[str, Any] | None:
+    rows = _records(
+        store,
+        "SELECT doc_id, title, outlet, published, url, source_path, text FROM documents "
+        "WHERE doc_id = ? AND status = 'ok'",
+        [doc_id],
+    )
+    if not rows:
+        return None
+    doc = rows[0]
+    doc["text"] = doc["text"] or ""
+    attrs = _records(
+        store,
+        """
+        SELECT a.attr_id, c.claim_id, a.source_text, a.cue_text, a.content_text, a.conduit_text,
+               a.source_start, a.source_end, a.cue_start, a.cue_end, a.content_start,
+               a.content_end, a.parent_id, a.polarity, c.channel, c.proposition_id, c.stance,
+               g.reliability, g.credibility
+        FROM attributions a LEFT JOIN claims c USING (attr_id)
+        LEFT JOIN grades g ON g.claim_id = c.claim_id
+        WHERE a.doc_id = ? ORDER BY a.content_start NULLS LAST, a.attr_id
+        """,
+        [doc_id],
+    )
+    spans = []
+    for a in attrs:
+        for role in ("source", "cue", "content"):
+            start, end = a[f"{role}_start"], a[f"{role}_end"]
+            if start is not None and end is not None and end > start:
+                claim = a["claim_id"] if role == "content" else None
+                spans.append({"role": role, "start": start, "end": end,
+                              "attr_id": a["attr_id"], "claim_id": claim})  # fmt: skip
+    doc["attributions"] = attrs
+    doc["spans"] = sorted(spans, key=lambda s: (s["start"], -s["end"]))
+    return doc
+
+
+def claims(
+    store: Store, page: int, size: int, search: str = ""
+) -> tuple[list[dict[str, Any]], int]:
+    where = "WHERE a.content_text ILIKE ? OR coalesce(s.name, a.source_text) ILIKE ?"
+    params: list[Any] = [f"%{search}%", f"%{search}%"] if search else []
+    base = f"""
+        FROM claims c JOIN attributions a USING (attr_id) JOIN documents d USING (doc_id)
+        LEFT JOIN sources s ON s.source_id = c.source_id
+        LEFT JOIN grades g ON g.claim_id = c.claim_id
+        {where if search else ""}
+    """
+    total = store.query(f"SELECT count(*) {base}", params).rows[0][0]
+    rows = _records(
+        store,
+        f"""
+        SELECT c.claim_id, a.doc_id, coalesce(s.name, a.source_text) AS source, c.channel,
+               a.content_text AS quote, c.proposition_id, c.stance, g.reliability, g.credibility,
+               d.outlet, coalesce(a.time_resolved, d.published) AS date
+        {base} ORDER BY date DESC NULLS LAST, c.claim_id LIMIT ? OFFSET ?
+        """,
+        [*params, size, _offset(page, size)],
+    )
+    return rows, int(total)
+
+
+def propositions(store: Store, page: int, size: int) -> tuple[list[dict[str, Any]], int]:
+    total = store.query("SELECT count(*) FROM propositions").rows[0][0]
+    rows = _records(
+        store,
+        "SELECT proposition_id, label, size FROM propositions ORDER BY size DESC, proposition_id "
+        "LIMIT ? OFFSET ?",
+        [size, _offset(page, size)],
+    )
+    return rows, int(total)
+
+
+def proposition(store: Store, proposition_id: str) -> dict[str, Any] | None:
+    rows = _records(
+        store,
+        "SELECT proposition_id, label, size FROM propositions WHERE proposition_id = ?",
+        [proposition_id],
+    )
+    if not rows:
+        return None
+    prop = rows[0]
+    prop["claims"] = _records(
+        store,
+        """
+        SELECT c.claim_id, a.doc_id, coalesce(s.name, a.source_text) AS source, c.channel,
+               a.content_text AS quote, c.stance, c.stance_score, d.outlet,
+               coalesce(a.time_resolved, d.published) AS date
+        FROM claims c JOIN attributions a USING (attr_id) JOIN documents d USING (doc_id)
+        LEFT JOIN sources s ON s.source_id = c.source_id
+        WHERE c.proposition_id = ? ORDER BY date NULLS LAST, c.claim_id
+        """,
+        [proposition_id],
+    )
+    return prop
+
+
+def relations(
+    store: Store, kinds: tuple[str, ...], page: int, size: int
+) -> tuple[list[dict[str, Any]], int]:
+    total = store.query(
+        "SELECT count(*) FROM relations WHERE list_contains(?, kind)", [list(kinds)]
+    ).rows[0][0]
+    rows = _records(
+        store,
+        """
+        SELECT r.kind, r.score, r.method, r.explanation,
+               r.claim_a, a1.doc_id AS doc_a, a1.content_text AS quote_a,
+               coalesce(s1.name, a1.source_text) AS source_a,
+               r.claim_b, a2.doc_id AS doc_b, a2.content_text AS quote_b,
+               coalesce(s2.name, a2.source_text) AS source_b
+        FROM relations r
+        JOIN claims c1 ON c1.claim_id = r.claim_a JOIN attributions a1 ON a1.attr_id = c1.attr_id
+        JOIN claims c2 ON c2.claim_id = r.claim_b JOIN attributions a2 ON a2.attr_id = c2.attr_id
+        LEFT JOIN sources s1 ON s1.source_id = c1.source_id
+        LEFT JOIN sources s2 ON s2.source_id = c2.source_id
+        WHERE list_contains(?, r.kind)
+        ORDER BY r.kind, r.score DESC, r.claim_a, r.claim_b LIMIT ? OFFSET ?
+        """,
+        [list(kinds), size, _offset(page, size)],
+    )
+    return rows, int(total)
+
+
+def sources(store: Store, page: int, size: int) -> tuple[list[dict[str, Any]], int]:
+    total = store.query("SELECT count(*) FROM sources").rows[0][0]
+    rows = _records(
+        store,
+        """
+        SELECT s.source_id, s.name, s.kind, s.affiliation, s.count, s.access,
+               count(c.claim_id) AS claims, any_value(g.reliability) AS reliability,
+               round(avg(g.credibility), 1) AS mean_credibility,
+               any_value(g.rationale) AS rationale
+        FROM sources s LEFT JOIN claims c USING (source_id)
+        LEFT JOIN grades g ON g.claim_id = c.claim_id
+        GROUP BY ALL ORDER BY claims DESC, s.name NULLS LAST LIMIT ? OFFSET ?
+        """,
+        [size, _offset(page, size)],
+    )
+    return rows, int(total)

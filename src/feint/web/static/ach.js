@@ -1,0 +1,85 @@
+// feint's ACH page: a rating changed in the matrix is saved at once through the
+// JSON API, and the ranking, scores and judgements are redrawn from its answer.
+// Without script the same matrix is a form with a "Save ratings" button.
+"use strict";
+
+function pct(p) {
+  return p === null || p === undefined ? "—" : Math.round(100 * p) + "%";
+}
+
+function short(id) {
+  const parts = id.split(":");
+  return parts[parts.length - 1];
+}
+
+function setText(parent, selector, text) {
+  const el = parent.querySelector(selector);
+  if (el) el.textContent = text;
+}
+
+function redraw(state) {
+  const tbody = document.querySelector("#ranking tbody");
+  const rows = new Map();
+  tbody.querySelectorAll("tr").forEach((tr) => rows.set(tr.dataset.hypothesis, tr));
+  for (const h of state.hypotheses) {
+    const tr = rows.get(h.id);
+    if (!tr) continue;
+    setText(tr, ".rank", String(h.rank));
+    setText(tr, ".score", h.score.toFixed(2));
+    setText(tr, ".probability", pct(h.probability));
+    tbody.appendChild(tr); // hypotheses arrive in rank order
+  }
+  for (const e of state.evidence) {
+    const row = document.getElementById("ev-" + e.id);
+    if (row) setText(row, ".diagnosticity", String(e.diagnosticity));
+  }
+  document.querySelectorAll("#matrix select").forEach((sel) => {
+    const cell = (state.ratings[sel.dataset.hypothesis] || {})[sel.dataset.evidence];
+    const value = cell ? cell.rating : "NA";
+    sel.value = value;
+    sel.parentElement.className = "rating rating-" + value;
+  });
+  const judgements = document.getElementById("judgements");
+  judgements.replaceChildren();
+  for (const j of state.judgements) {
+    const p = document.createElement("p");
+    p.className = "bluf";
+    p.textContent = j.text;
+    const c = document.createElement("p");
+    c.className = "confidence-text";
+    c.textContent = j.confidence_text;
+    judgements.append(p, c);
+  }
+}
+
+async function save(sel) {
+  const form = document.getElementById("matrix-form");
+  const status = document.getElementById("status");
+  status.textContent = "Saving…";
+  const response = await fetch("/api/ach/ratings", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({
+      question: form.dataset.question,
+      hypothesis_id: sel.dataset.hypothesis,
+      evidence_id: sel.dataset.evidence,
+      rating: sel.value,
+    }),
+  });
+  const body = await response.json();
+  if (!response.ok) {
+    status.textContent = "Not saved: " + body.error.message;
+    return;
+  }
+  redraw(body);
+  const lead = body.hypotheses[0];
+  status.textContent =
+    "Saved " + short(sel.dataset.evidence) + " against " + short(sel.dataset.hypothesis) +
+    " as " + sel.value + ". " + short(lead.id) + " leads.";
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("#matrix select").forEach((sel) => {
+    sel.addEventListener("change", () => save(sel));
+  });
+});

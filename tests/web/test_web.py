@@ -1,0 +1,250 @@
+"""feint serve: the pages, the JSON API and its one error shape, editing the ACH
+matrix, ingesting from the browser, and hostile text that must stay text. A real
+server on 127.0.0.1 and, for the pages, Debian's chromium through Playwright."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from playwright.sync_api import expect
+from tests.conftest import ASSESSED_Q, copy_store
+
+from feint.store import Store
+from feint.web.app import create_app
+
+pytestmark = [pytest.mark.model, pytest.mark.slow, pytest.mark.network]
+
+LIMIT = 64 * 1024  # a small upload limit, so that the test can pass it
+STYLE = Path(__file__).resolve().parents[2] / "src/feint/report/templates/style.css"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(assessed_case: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = copy_store(assessed_case, tmp_path_factory.mktemp("web"))
+    port = _free_port()
+    with Store.open(db) as store:
+        config = uvicorn.Config(
+            create_app(store, max_upload_bytes=LIMIT), host="127.0.0.1", port=port,
+            log_level="warning",
+        )  # fmt: skip
+        srv = uvicorn.Server(config)
+        thread = threading.Thread(target=srv.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not srv.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                pytest.fail("feint serve did not start")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+        srv.should_exit = True
+        thread.join(10)
+
+
+def _error(response: httpx.Response, status: int) -> str:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"status", "code", "message"}
+    assert body["error"]["status"] == status and body["error"]["message"]
+    return str(body["error"]["message"])
+
+
+def test_the_api_answers_every_error_in_one_shape(server: str) -> None:
+    with httpx.Client(base_url=server) as c:
+        assert "nope" in _error(c.get("/api/documents/nope"), 404)
+        assert "/api/nothing/here" in _error(c.get("/api/nothing/here"), 404)
+        ach = c.get("/api/ach").json()
+        h, e = ach["hypotheses"][0]["id"], ach["evidence"][0]["id"]
+        bad = {"question": ASSESSED_Q, "hypothesis_id": h, "evidence_id": e, "rating": "maybe"}
+        assert "not one of" in _error(c.post("/api/ach/ratings", json=bad), 400)
+        assert "rating" in _error(c.post("/api/ach/ratings", json={"question": "x"}), 422)
+        unknown = {**bad, "rating": "C", "question": "Mars is red"}
+        assert "feint assess" in _error(c.post("/api/ach/ratings", json=unknown), 400)
+        assert "bogus" in _error(c.get("/api/relations", params={"kind": "bogus"}), 400)
+        big = {"text": "x" * (LIMIT + 70 * 1024)}
+        assert "limit" in _error(c.post("/api/documents", data=big), 413)
+        assert "Paste" in _error(c.post("/api/documents", data={"text": "  "}), 422)
+        files = {"file": ("run.exe", b"MZ", "application/octet-stream")}
+        assert "run.exe" in _error(c.post("/api/documents", files=files), 415)
+        page = c.get("/documents/nope", headers={"Accept": "text/html"})
+        assert page.status_code == 404 and "No document" in page.text
+        assert page.headers["content-type"].startswith("text/html")
+
+
+def test_the_api_lists_what_the_pages_show(server: str) -> None:
+    with httpx.Client(base_url=server) as c:
+        summary = c.get("/api/summary").json()
+        assert summary["questions"] == [ASSESSED_Q]
+        docs = c.get("/api/documents").json()
+        assert docs["total"] == summary["counts"]["documents"] > 1
+        doc = c.get(f"/api/documents/{docs['items'][0]['doc_id']}").json()
+        for s in doc["spans"]:
+            assert 0 <= s["start"] < s["end"] <= len(doc["text"])
+        claims = c.get("/api/claims", params={"search": "ceasefire"}).json()
+        assert claims["total"] > 0 and all(
+            "ceasefire" in (x["quote"] + (x["source"] or "")).lower() for x in claims["items"]
+        )
+        props = c.get("/api/propositions").json()
+        one = c.get(f"/api/propositions/{props['items'][0]['proposition_id']}").json()
+        assert len(one["claims"]) == props["items"][0]["size"]
+        pairs = c.get("/api/relations", params={"kind": "contradicts,tension"}).json()
+        assert all(p["kind"] in ("contradicts", "tension") for p in pairs["items"])
+        assert c.get("/api/sources").json()["total"] == summary["counts"]["sources"]
+        html = c.get("/")
+        assert "script-src 'self'" in html.headers["content-security-policy"]
+        assert "unsafe-inline" not in html.headers["content-security-policy"].split("style")[0]
+
+
+@pytest.mark.browser
+def test_editing_a_rating_updates_scores_and_ranking(server: str, browser: Any) -> None:
+    page = browser.new_page()
+    page.goto(f"{server}/ach")
+    leader = page.locator("#ranking tbody tr").first.get_attribute("data-hypothesis")
+    ach = httpx.get(f"{server}/api/ach").json()
+    rows = sorted(ach["evidence"], key=lambda e: -(e["weight"] or 0))
+    changed = False
+    for e in rows:  # the leader's strongest rows, rated II one by one, until it falls
+        select = page.locator(f'select[data-hypothesis="{leader}"][data-evidence="{e["id"]}"]')
+        if select.input_value() == "II":
+            continue
+        before = page.locator(f'#ranking tr[data-hypothesis="{leader}"] .score').inner_text()
+        select.select_option("II")
+        short = e["id"].split(":")[-1]
+        expect(page.locator("#status")).to_have_text(re.compile(f"^Saved {short} against"))
+        after = page.locator(f'#ranking tr[data-hypothesis="{leader}"] .score').inner_text()
+        assert float(after) < float(before)
+        assert "rating-II" in (select.locator("..").get_attribute("class") or "")
+        if page.locator("#ranking tbody tr").first.get_attribute("data-hypothesis") != leader:
+            changed = True
+            break
+    assert changed, "rating every row II against the leader never unseated it"
+    page.reload()  # kept in the store
+    assert page.locator("#ranking tbody tr").first.get_attribute("data-hypothesis") != leader
+    stored = httpx.get(f"{server}/api/ach").json()
+    assert stored["ratings"][leader][e["id"]] == {
+        "rating": "II", "proposed_by": "analyst", "note": "set by the analyst"
+    }  # fmt: skip
+    page.close()
+
+
+@pytest.mark.browser
+def test_adding_evidence_from_the_ach_page(server: str, browser: Any) -> None:
+    page = browser.new_page()
+    page.goto(f"{server}/ach")
+    n = page.locator("#matrix tbody tr").count()
+    page.fill("#ev-description", "Satellite images show new trenches north of Kharkiv")
+    page.select_option("#ev-credibility", "high")
+    page.get_by_role("button", name="Add evidence").click()
+    page.wait_for_url(re.compile(r"/ach\?question=.*saved=1"))
+    assert page.locator("#matrix tbody tr").count() == n + 1
+    assert page.get_by_text("Satellite images show new trenches").count() == 1
+    page.close()
+
+
+@pytest.mark.browser
+def test_uploading_a_hostile_document_renders_it_as_text(
+    server: str, browser: Any, tmp_path: Path
+) -> None:
+    payload = tmp_path / "hostile.html"
+    payload.write_text(
+        "<html><head><title>Talks</title></head><body><article><p>Officials said that "
+        "&lt;script&gt;window.pwned=1&lt;/script&gt; talks are near, and "
+        '&lt;img src=x onerror="window.pwned=2"&gt; four sources told Reuters that Putin '
+        "is ready for a ceasefire.</p><script>window.pwned = 3</script></article></body></html>",
+        "utf-8",
+    )
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{server}/ingest")
+    page.set_input_files("#file", str(payload))
+    page.fill("#outlet", "hostile.example")
+    page.click("button:text('Ingest')")
+    page.get_by_role("status").wait_for()
+    assert "1 document(s) ingested" in page.get_by_role("status").inner_text()
+    page.get_by_role("link", name=re.compile("Open document")).first.click()
+    text = page.locator("#text")
+    assert "<script>window.pwned=1</script>" in text.inner_text()
+    assert 'onerror="window.pwned=2"' in text.inner_text()
+    assert text.locator("script, img").count() == 0
+    assert page.locator("mark.content").count() >= 1  # its attributions are marked
+    assert page.evaluate("typeof window.pwned") == "undefined" and dialogs == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_browsing_from_a_claim_to_its_highlighted_quote(server: str, browser: Any) -> None:
+    page = browser.new_page()
+    page.goto(f"{server}/claims?search=ceasefire")
+    link = page.locator("table a[href*='#q-']").first
+    quote = link.inner_text()
+    link.click()
+    target = page.locator("mark.content:target")
+    target.wait_for()
+    assert target.inner_text() == quote
+    for name in ("Documents", "Propositions", "Contradictions", "Sources", "ACH", "Ingest"):
+        page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
+        assert page.locator("h1").first.is_visible()
+    page.close()
+
+
+@pytest.mark.browser
+def test_keyboard_reaches_everything(server: str, browser: Any) -> None:
+    page = browser.new_page()
+    page.goto(f"{server}/ach")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    selects = page.locator("#matrix select")
+    assert selects.count() > 0
+    labels = selects.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert all(label and label.startswith("Rating of ") for label in labels)
+    seen = set()
+    for _ in range(200):  # every rating can be reached with Tab
+        page.keyboard.press("Tab")
+        seen.add(page.evaluate("document.activeElement.getAttribute('aria-label')"))
+        if set(labels) <= seen:
+            break
+    assert set(labels) <= seen
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # focus is visible
+    page.close()
+
+
+def _luminance(colour: str) -> float:
+    rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_text_colours_are_readable() -> None:
+    """WCAG AA: 4.5:1 for every text colour the stylesheet sets on its background."""
+    css = STYLE.read_text("utf-8")
+    root = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))
+    pairs = [(root["fg"], root["bg"]), (root["muted"], root["bg"]), (root["link"], root["bg"]),
+             (root["fg"], root["mark"])]  # fmt: skip
+    rules = re.findall(r"\{\s*background:\s*(#[0-9a-fA-F]{6});\s*color:\s*(#[0-9a-fA-F]{6})", css)
+    assert len(rules) >= 6  # the six rating colours
+    pairs += [(fg, bg) for bg, fg in rules]
+    low = [(fg, bg, round(_contrast(fg, bg), 2)) for fg, bg in pairs if _contrast(fg, bg) < 4.5]
+    assert low == []
