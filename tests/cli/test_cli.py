@@ -140,10 +140,19 @@ def test_every_command_has_help_with_an_example() -> None:
         "judge",
         "context",
         "assess",
+        "report",
+        "serve",
     ):
         proc = feint(command, "--help")
         assert proc.returncode == 0
         assert "Example" in proc.stdout, command
+
+
+def test_serve_refuses_a_missing_store_and_a_bad_port(tmp_path: Path) -> None:
+    missing = feint("serve", "--db", str(tmp_path / "none.duckdb"))
+    assert missing.returncode == 2 and "none.duckdb" in missing.stderr
+    bad = feint("serve", "--db", str(tmp_path / "none.duckdb"), "--port", "70000")
+    assert bad.returncode == 2 and "--port" in bad.stderr
 
 
 @pytest.mark.model
@@ -157,6 +166,10 @@ def test_demo_runs_the_flow_on_the_bundled_case(tmp_path: Path) -> None:
     assert "Claims:" in proc.stdout and "contradicts" in proc.stdout
     assert "Key judgements" in proc.stdout and "We assess that it is" in proc.stdout
     assert "confidence in this judgement" in proc.stdout
+    report = out / "report.html"
+    assert f"Report: {report}" in " ".join(proc.stdout.split())
+    html = report.read_text("utf-8")
+    assert "We assess that it is" in html and 'id="h-timing"' in html and "<script" not in html
     db = str(out / "feint.duckdb")
     proc = feint(
         "query", "SELECT count(*) AS n, min(published) AS first FROM documents",

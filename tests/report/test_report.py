@@ -105,6 +105,17 @@ def test_every_link_lands_and_every_quote_is_highlighted_in_its_document(
         assert mark is not None
 
 
+def test_charts_have_a_text_alternative(reports: dict[str, Any]) -> None:
+    html = reports["html"]
+    for chart in ("timing", "saydo"):
+        assert f'aria-labelledby="{chart}-title {chart}-desc"' in html
+        desc = re.search(rf'<desc id="{chart}-desc">([^<]+)</desc>', html)
+        assert desc is not None and "table" in desc.group(1)
+    weekly = json.loads(reports["json"])["timing"]["weekly"]
+    assert all(f"<td>{w['week']}</td><td>{w['channel']}</td><td>{w['n']}</td>" in html
+               for w in weekly)  # fmt: skip
+
+
 def test_markdown_and_json_carry_the_same_content(reports: dict[str, Any]) -> None:
     data = json.loads(reports["json"])
     md, html = reports["md"], reports["html"]

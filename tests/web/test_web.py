@@ -187,6 +187,30 @@ def test_uploading_a_hostile_document_renders_it_as_text(
 
 
 @pytest.mark.browser
+def test_following_a_judgement_to_evidence_to_the_highlighted_quote(
+    server: str, browser: Any
+) -> None:
+    ach = httpx.get(f"{server}/api/ach").json()
+    judgement = ach["judgements"][0]
+    evidence = next(
+        e for e in ach["evidence"] if e["id"] in judgement["evidence_ids"] and e["quotes"]
+    )
+    page = browser.new_page()
+    page.goto(f"{server}/ach")
+    page.locator(f'#judgements a[href="#ev-{evidence["id"]}"]').first.click()
+    row = page.locator(f'[id="ev-{evidence["id"]}"]')
+    assert row.evaluate("el => el.matches(':target')")
+    row.locator("summary").click()
+    quote = evidence["quotes"][0]
+    row.locator(f'a[href$="#q-{quote["claim_id"]}"]').click()
+    page.wait_for_url(re.compile(f"/documents/{quote['doc_id']}#q-"))
+    mark = page.locator("mark.content:target")
+    mark.wait_for()
+    assert mark.inner_text() == quote["quote"]
+    page.close()
+
+
+@pytest.mark.browser
 def test_browsing_from_a_claim_to_its_highlighted_quote(server: str, browser: Any) -> None:
     page = browser.new_page()
     page.goto(f"{server}/claims?search=ceasefire")

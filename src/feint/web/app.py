@@ -436,7 +436,7 @@ def _ach(store: Store, question: str) -> dict[str, Any]:
         "question": data["question"],
         "judgements": data["judgements"],
         "hypotheses": data["hypotheses"],
-        "evidence": [{k: v for k, v in e.items() if k != "quotes"} for e in data["evidence"]],
+        "evidence": data["evidence"],
         "ratings": data["ratings"],
     }
 

@@ -48,7 +48,17 @@ function redraw(state) {
     const c = document.createElement("p");
     c.className = "confidence-text";
     c.textContent = j.confidence_text;
-    judgements.append(p, c);
+    const rests = document.createElement("p");
+    rests.className = "rests-on";
+    rests.append("Rests on evidence: ");
+    j.evidence_ids.forEach((id, i) => {
+      const a = document.createElement("a");
+      a.href = "#ev-" + id;
+      a.textContent = short(id);
+      if (i > 0) rests.append(", ");
+      rests.append(a);
+    });
+    judgements.append(p, c, rests);
   }
 }
 
