@@ -35,7 +35,7 @@ from typing import Final
 
 # The rules judge's lexicon is where feint says which words name one actor; the
 # say-do test must group actors the same way, so it reads that lexicon, not a copy.
-from feint.relate.rules_judge import _CONCEPTS
+from feint.relate.rules_judge import ACTOR_WORDS
 from feint.store import Store
 
 log = logging.getLogger(__name__)
@@ -49,9 +49,8 @@ _DEESCALATION_SUBTYPES: Final = frozenset(
 )
 
 
-# The lexicon's groups that are actors (the others are attitudes and frames).
-_ACTOR_GROUPS: Final = ("RUSSIA", "UKRAINE", "US")
-_GROUP_OF: Final = {w: g for g in _ACTOR_GROUPS for w in _CONCEPTS[g]}
+_ACTOR_GROUPS: Final = tuple(ACTOR_WORDS)
+_GROUP_OF: Final = {w: g for g, words in ACTOR_WORDS.items() for w in words}
 _NAME_WORD: Final = re.compile(r"[A-Za-z]+")
 
 

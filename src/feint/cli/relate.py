@@ -75,6 +75,12 @@ def relate_cmd(
         f"{report.new_propositions} new; {report.judged_pairs} pair(s) judged.",
         highlight=False,
     )
+    if report.removed_claims or report.redone_claims:
+        console.print(
+            f"Followed a re-extraction: {report.removed_claims} claim(s) removed (their "
+            f"attribution is gone), {report.redone_claims} redone (their attribution changed).",
+            highlight=False,
+        )
     if report.relations:
         table = Table("relation", "rows")
         for kind, n in sorted(report.relations.items()):

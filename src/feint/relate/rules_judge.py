@@ -64,6 +64,11 @@ _CONCEPTS: Final[dict[str, tuple[str, ...]]] = {
             "defeat", "capitulation"),
 }  # fmt: skip
 _CONCEPT_OF: Final = {w: c for c, words in _CONCEPTS.items() for w in words}
+ACTOR_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    g: _CONCEPTS[g] for g in ("RUSSIA", "UKRAINE", "US")
+}
+"""The actor groups: the words that name one actor (the say-do stage groups actors
+by these too)."""
 # Frames that oppose each other when one claim holds only one and the other only the
 # other: "Russia intends to conquer more territory" against "Putin is willing to
 # negotiate a ceasefire" is a tension an analyst would mark, not a neutral pair.
