@@ -83,6 +83,19 @@ def gather(
     }
 
 
+def matrix(store: Store, question: str) -> dict[str, Any]:
+    """The ACH part alone (what the web UI's ACH page redraws after an edit): the
+    question's judgements, hypotheses, evidence rows with their quotes, and ratings."""
+    claims = _claims(store, question)
+    return {
+        "question": question,
+        "judgements": _judgements(store, question),
+        "hypotheses": _hypotheses(store, question),
+        "evidence": _evidence(store, question, claims),
+        "ratings": _ratings(store, question),
+    }
+
+
 def _counts(store: Store) -> dict[str, Any]:
     counts = store.table_counts()
     kinds = dict(store.query("SELECT kind, count(*) FROM relations GROUP BY 1 ORDER BY 1").rows)

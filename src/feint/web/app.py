@@ -36,7 +36,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from feint.config import Options
 from feint.errors import FeintError, StoreError, UsageError
 from feint.report import environment
-from feint.report.data import gather, pick_question, questions
+from feint.report.data import gather, matrix, pick_question, questions
 from feint.report.render import highlight
 from feint.store import Store
 from feint.web import queries
@@ -431,14 +431,7 @@ def _known_question(store: Store, question: str) -> str:
 
 
 def _ach(store: Store, question: str) -> dict[str, Any]:
-    data = gather(store, question)
-    return {
-        "question": data["question"],
-        "judgements": data["judgements"],
-        "hypotheses": data["hypotheses"],
-        "evidence": data["evidence"],
-        "ratings": data["ratings"],
-    }
+    return matrix(store, question)
 
 
 def _set_rating(store: Store, question: str, hid: str, eid: str, rating: str) -> None:
