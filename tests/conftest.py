@@ -91,22 +91,16 @@ HOSTILE = (
 ASSESSED_Q = "Putin is willing to negotiate a ceasefire"
 
 
-@pytest.fixture(scope="session")
-def assessed_case(tmp_path_factory: pytest.TempPathFactory, nlp, embedder, default_judge) -> Path:  # type: ignore[no-untyped-def]
-    """A store taken through every stage: the reference article, the corpus sample and
-    a hostile plain-text document, with the starter events and calendar, assessed for
-    ``ASSESSED_Q``. Tests that change it copy it first (``copy_store``)."""
-    from feint.assess.stage import assess
+def seed_case(db: Path, nlp, embedder, judge, question: str, extra=()) -> Path:  # type: ignore[no-untyped-def]
+    """Build a store at ``db``: the reference article (and ``extra``: (path, Metadata or
+    None) pairs) ingested, extracted and related with ``question``, and the starter
+    events and calendar loaded. Not assessed."""
     from feint.context import load_context
     from feint.extract.stage import extract
     from feint.ingest import Metadata, ingest
     from feint.ingest.dates import parse_date
     from feint.relate.stage import relate
 
-    folder = tmp_path_factory.mktemp("assessed")
-    hostile = folder / "hostile.txt"
-    hostile.write_text(HOSTILE, "utf-8")
-    db = folder / "case.duckdb"
     context = DATA / "context"
     with Store.open(db) as store:
         ingest(
@@ -114,19 +108,36 @@ def assessed_case(tmp_path_factory: pytest.TempPathFactory, nlp, embedder, defau
             [str(SEED)],
             metadata=Metadata(outlet="kyivpost.com", published=parse_date("2024-05-24")),
         )
-        ingest(store, [str(CORPUS_SAMPLE)])
-        ingest(
-            store,
-            [str(hostile)],
-            metadata=Metadata(outlet="hostile.example", published=parse_date("2024-05-20")),
-        )
+        for path, metadata in extra:
+            ingest(store, [str(path)], metadata=metadata)
         extract(store, nlp=nlp)
-        relate(store, question=ASSESSED_Q, judge=default_judge, embedder=embedder)
+        relate(store, question=question, judge=judge, embedder=embedder)
         load_context(
             store,
             [str(context / "russian-military-actions-2022-2024.csv")],
             [str(context / "western-decisions-2022-2024.csv")],
         )
+    return db
+
+
+@pytest.fixture(scope="session")
+def assessed_case(tmp_path_factory: pytest.TempPathFactory, nlp, embedder, default_judge) -> Path:  # type: ignore[no-untyped-def]
+    """A store taken through every stage: the reference article, the corpus sample and
+    a hostile plain-text document, with the starter events and calendar, assessed for
+    ``ASSESSED_Q``. Tests that change it copy it first (``copy_store``)."""
+    from feint.assess.stage import assess
+    from feint.ingest import Metadata
+    from feint.ingest.dates import parse_date
+
+    folder = tmp_path_factory.mktemp("assessed")
+    hostile = folder / "hostile.txt"
+    hostile.write_text(HOSTILE, "utf-8")
+    extra = [
+        (CORPUS_SAMPLE, None),
+        (hostile, Metadata(outlet="hostile.example", published=parse_date("2024-05-20"))),
+    ]
+    db = seed_case(folder / "case.duckdb", nlp, embedder, default_judge, ASSESSED_Q, extra)
+    with Store.open(db) as store:
         assess(store, ASSESSED_Q, judge=default_judge)
     return db
 

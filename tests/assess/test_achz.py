@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from spacy.language import Language
-from tests.conftest import SEED
+from tests.conftest import ASSESSED_Q, copy_store
 
 from feint.assess.ach import question_id
 from feint.assess.achz import (
@@ -28,12 +27,7 @@ from feint.assess.achz import (
     write_achz,
 )
 from feint.assess.stage import assess, stored_report
-from feint.context import load_context
 from feint.errors import UsageError
-from feint.extract.stage import extract
-from feint.ingest import Metadata, ingest
-from feint.ingest.dates import parse_date
-from feint.relate.stage import relate
 from feint.store import Store
 
 TITLE = "Will the ministry resign"
@@ -242,30 +236,15 @@ def test_missing_file_title_or_matrix(store: Store, tmp_path: Path) -> None:
 
 # -- the seed store ------------------------------------------------------------------
 
-Q = "Putin is willing to negotiate a ceasefire"
+Q = ASSESSED_Q
 
 
 @pytest.fixture(scope="module")
 def case(
-    tmp_path_factory: pytest.TempPathFactory, nlp: Language, embedder: Any, default_judge: Any
+    assessed_case: Path, tmp_path_factory: pytest.TempPathFactory, default_judge: Any
 ) -> tuple[Path, Any]:
-    db = tmp_path_factory.mktemp("achz") / "seed.duckdb"
-    data = Path(__file__).resolve().parents[1] / "data" / "context"
-    with Store.open(db) as store:
-        ingest(
-            store,
-            [str(SEED)],
-            metadata=Metadata(outlet="kyivpost.com", published=parse_date("2024-05-24")),
-        )
-        extract(store, nlp=nlp)
-        relate(store, question=Q, judge=default_judge, embedder=embedder)
-        load_context(
-            store,
-            [str(data / "russian-military-actions-2022-2024.csv")],
-            [str(data / "western-decisions-2022-2024.csv")],
-        )
-        assess(store, Q, judge=default_judge)
-    return db, default_judge
+    """A copy of the assessed case, which the tests below change."""
+    return copy_store(assessed_case, tmp_path_factory.mktemp("achz")), default_judge
 
 
 def _content(store: Store, question: str) -> tuple[Any, ...]:

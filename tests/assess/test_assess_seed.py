@@ -12,15 +12,10 @@ from typing import Any
 
 import pytest
 from spacy.language import Language
-from tests.conftest import SEED
+from tests.conftest import seed_case
 
 from feint.assess.stage import assess, set_rating
-from feint.context import load_context
 from feint.errors import UsageError
-from feint.extract.stage import extract
-from feint.ingest import Metadata, ingest
-from feint.ingest.dates import parse_date
-from feint.relate.stage import relate
 from feint.store import Store
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
@@ -34,20 +29,7 @@ def case(
     tmp_path_factory: pytest.TempPathFactory, nlp: Language, embedder: Any, default_judge: Any
 ) -> tuple[Path, Any]:
     db = tmp_path_factory.mktemp("assess") / "seed.duckdb"
-    with Store.open(db) as store:
-        ingest(
-            store,
-            [str(SEED)],
-            metadata=Metadata(outlet="kyivpost.com", published=parse_date("2024-05-24")),
-        )
-        extract(store, nlp=nlp)
-        relate(store, question=Q, judge=default_judge, embedder=embedder)
-        load_context(
-            store,
-            [str(DATA / "russian-military-actions-2022-2024.csv")],
-            [str(DATA / "western-decisions-2022-2024.csv")],
-        )
-    return db, default_judge
+    return seed_case(db, nlp, embedder, default_judge, Q), default_judge
 
 
 def test_assess_writes_the_contract_tables(case: Any) -> None:
