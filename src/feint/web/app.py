@@ -51,6 +51,10 @@ CSP: Final = (
 )
 
 
+Fetch = Callable[[Store, int, int], tuple[list[dict[str, Any]], int]]
+"""A paged query: (store, page number, page size) -> (rows, total)."""
+
+
 class ApiError(Exception):
     """An error the API reports in its one shape."""
 
@@ -190,12 +194,40 @@ def create_app(
             summary = queries.summary(store)
         return page(request, "index.html.j2", summary=summary)
 
-    @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
-    def documents_page(request: Request, page_no: int = 1) -> HTMLResponse:
-        with db() as store:
-            rows, total = queries.documents(store, page_no, PAGE_SIZE)
-        return page(request, "documents.html.j2", rows=rows, total=total, page_no=page_no,
-                    page_size=PAGE_SIZE)  # fmt: skip
+    # The paged lists: one page and one API endpoint each.
+    listings: dict[str, tuple[str, Fetch]] = {
+        "documents": ("documents.html.j2", queries.documents),
+        "propositions": ("propositions.html.j2", queries.propositions),
+        "sources": ("sources.html.j2", queries.sources),
+        "contradictions": (
+            "contradictions.html.j2",
+            lambda store, no, size: queries.relations(store, ("contradicts", "tension"), no, size),
+        ),
+    }
+
+    def list_page(template: str, fetch: Fetch) -> Callable[..., HTMLResponse]:
+        def handler(request: Request, page_no: int = 1) -> HTMLResponse:
+            with db() as store:
+                rows, total = fetch(store, page_no, PAGE_SIZE)
+            return page(request, template, rows=rows, total=total, page_no=page_no,
+                        page_size=PAGE_SIZE)  # fmt: skip
+
+        return handler
+
+    def list_api(fetch: Fetch) -> Callable[..., dict[str, Any]]:
+        def handler(page_no: int = 1, page_size: int = PAGE_SIZE) -> dict[str, Any]:
+            with db() as store:
+                rows, total = fetch(store, page_no, _size(page_size))
+            return {"total": total, "page": page_no, "items": rows}
+
+        return handler
+
+    for name, (template, fetch) in listings.items():
+        app.add_api_route(f"/{name}", list_page(template, fetch), methods=["GET"],
+                          response_class=HTMLResponse, include_in_schema=False)  # fmt: skip
+        if name != "contradictions":  # /api/relations takes any kinds
+            app.add_api_route(f"/api/{name}", list_api(fetch), methods=["GET"],
+                              name=f"list {name}")  # fmt: skip
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str) -> HTMLResponse:
@@ -210,13 +242,6 @@ def create_app(
         return page(request, "claims.html.j2", rows=rows, total=total, page_no=page_no,
                     page_size=PAGE_SIZE, search=search)  # fmt: skip
 
-    @app.get("/propositions", response_class=HTMLResponse, include_in_schema=False)
-    def propositions_page(request: Request, page_no: int = 1) -> HTMLResponse:
-        with db() as store:
-            rows, total = queries.propositions(store, page_no, PAGE_SIZE)
-        return page(request, "propositions.html.j2", rows=rows, total=total, page_no=page_no,
-                    page_size=PAGE_SIZE)  # fmt: skip
-
     @app.get("/propositions/{proposition_id}", response_class=HTMLResponse, include_in_schema=False)
     def proposition_page(request: Request, proposition_id: str) -> HTMLResponse:
         with db() as store:
@@ -224,20 +249,6 @@ def create_app(
         if prop is None:
             raise ApiError(404, "not_found", f"No proposition {proposition_id!r}.")
         return page(request, "proposition.html.j2", p=prop)
-
-    @app.get("/contradictions", response_class=HTMLResponse, include_in_schema=False)
-    def contradictions_page(request: Request, page_no: int = 1) -> HTMLResponse:
-        with db() as store:
-            rows, total = queries.relations(store, ("contradicts", "tension"), page_no, PAGE_SIZE)
-        return page(request, "contradictions.html.j2", rows=rows, total=total, page_no=page_no,
-                    page_size=PAGE_SIZE)  # fmt: skip
-
-    @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
-    def sources_page(request: Request, page_no: int = 1) -> HTMLResponse:
-        with db() as store:
-            rows, total = queries.sources(store, page_no, PAGE_SIZE)
-        return page(request, "sources.html.j2", rows=rows, total=total, page_no=page_no,
-                    page_size=PAGE_SIZE)  # fmt: skip
 
     @app.get("/ach", response_class=HTMLResponse, include_in_schema=False)
     def ach_page(request: Request, question: str | None = None, saved: int = 0) -> HTMLResponse:
@@ -304,12 +315,6 @@ def create_app(
         with db() as store:
             return queries.summary(store)
 
-    @app.get("/api/documents")
-    def api_documents(page_no: int = 1, page_size: int = PAGE_SIZE) -> dict[str, Any]:
-        with db() as store:
-            rows, total = queries.documents(store, page_no, _size(page_size))
-        return {"total": total, "page": page_no, "items": rows}
-
     @app.get("/api/documents/{doc_id}")
     def api_document(doc_id: str) -> dict[str, Any]:
         with db() as store:
@@ -336,12 +341,6 @@ def create_app(
             rows, total = queries.claims(store, page_no, _size(page_size), search)
         return {"total": total, "page": page_no, "items": rows}
 
-    @app.get("/api/propositions")
-    def api_propositions(page_no: int = 1, page_size: int = PAGE_SIZE) -> dict[str, Any]:
-        with db() as store:
-            rows, total = queries.propositions(store, page_no, _size(page_size))
-        return {"total": total, "page": page_no, "items": rows}
-
     @app.get("/api/propositions/{proposition_id}")
     def api_proposition(proposition_id: str) -> dict[str, Any]:
         with db() as store:
@@ -362,12 +361,6 @@ def create_app(
             )
         with db() as store:
             rows, total = queries.relations(store, kinds, page_no, _size(page_size))
-        return {"total": total, "page": page_no, "items": rows}
-
-    @app.get("/api/sources")
-    def api_sources(page_no: int = 1, page_size: int = PAGE_SIZE) -> dict[str, Any]:
-        with db() as store:
-            rows, total = queries.sources(store, page_no, _size(page_size))
         return {"total": total, "page": page_no, "items": rows}
 
     @app.get("/api/ach")
