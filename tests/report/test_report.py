@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import ASSESSED_Q
 
 from feint.report import write_report
+from feint.report.markdown import escape_text
 from feint.report.render import highlight
 from feint.store import Store
 
@@ -143,6 +144,27 @@ def test_hostile_text_is_escaped_in_every_format(reports: dict[str, Any]) -> Non
     assert "<script>" in text  # JSON keeps the text as it was; a consumer escapes it
 
 
+def test_by_default_only_cited_documents_and_still_no_dangling_link(
+    assessed_case: Path, tmp_path: Path
+) -> None:
+    with Store.open(assessed_case) as store:
+        html = write_report(store, tmp_path).read_text("utf-8")
+        n_docs = store.query("SELECT count(*) FROM documents WHERE status = 'ok'").rows[0][0]
+    page = _Page()
+    page.feed(html)
+    assert page.links and set(page.links) <= page.ids
+    shown = sum(1 for i in page.ids if i.startswith("doc-"))
+    assert 0 < shown <= n_docs
+
+
+def test_markdown_shows_document_text_and_never_markup() -> None:
+    hostile = "[click](javascript:alert(1)) ![](https://tracker.example/p.png) *x* <img src=x>"
+    out = escape_text(hostile)
+    assert not re.search(r"(?<!\\)[\[\]()!*]", out)  # no bracket, paren, bang or star unescaped
+    assert "<img" not in out and "\\*x\\*" in out
+    assert re.sub(r"\\(.)", r"\1", out).replace("&lt;", "<").replace("&gt;", ">") == hostile
+
+
 def test_highlight_nests_spans_and_cuts_crossing_ones() -> None:
     text = "Reuters reported that sources said <b>peace</b> is near."
     spans = [
@@ -222,4 +244,4 @@ def _esc(s: str) -> str:
 
 
 def _md(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    return escape_text(s)

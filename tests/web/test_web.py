@@ -85,6 +85,27 @@ def test_the_api_answers_every_error_in_one_shape(server: str) -> None:
         assert page.headers["content-type"].startswith("text/html")
 
 
+def test_other_sites_cannot_drive_or_read_the_server(server: str) -> None:
+    with httpx.Client(base_url=server) as c:
+        form = {"question": ASSESSED_Q, "description": "Posted by another site"}
+        evil = {"Origin": "https://evil.example"}
+        assert "feint's own pages" in _error(c.post("/ach/evidence", data=form, headers=evil), 403)
+        site = {"Sec-Fetch-Site": "cross-site"}
+        assert "feint's own pages" in _error(c.post("/ach/evidence", data=form, headers=site), 403)
+        rebound = c.get("/api/report", headers={"Host": "attacker.example"})
+        assert "attacker.example" in _error(rebound, 400)
+        assert "Posted by another site" not in c.get("/api/ach").text
+        assert "DELETE" in _error(c.delete("/api/documents"), 405)
+        assert "page_no" in _error(c.get("/api/claims", params={"page_no": 0}), 400)
+        short = c.post("/ach/evidence", data={"question": ASSESSED_Q, "description": "ab"})
+        assert "few words" in _error(short, 400)
+        mid = {"text": "x" * (LIMIT + 10 * 1024)}  # under the request cap, over the field cap
+        assert "larger than" in _error(c.post("/api/documents", data=mid), 413)
+        big_form = {"question": ASSESSED_Q, "description": "y" * 300_000}
+        assert "limit" in _error(c.post("/ach/evidence", data=big_form), 413)
+        assert c.get("/api/docs").status_code == 404  # no page that would load a CDN
+
+
 def test_the_api_lists_what_the_pages_show(server: str) -> None:
     with httpx.Client(base_url=server) as c:
         summary = c.get("/api/summary").json()

@@ -13,6 +13,7 @@ from feint.errors import UsageError
 from feint.store import Store
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+ANY_ADDRESS = ("0.0.0.0", "::")
 
 
 def serve_cmd(
@@ -35,7 +36,8 @@ def serve_cmd(
     claims, propositions, contradictions, sources and grades; edit ACH ratings or add
     evidence and see the ranking update; ingest a pasted text or an uploaded file.
 
-    A JSON API stands behind the pages (see /api/docs). Stop with Ctrl+C.
+    A JSON API stands behind the pages (its schema: /api/openapi.json). Stop with
+    Ctrl+C, and stop it before running another stage on the same store.
 
     Examples:
 
@@ -45,7 +47,7 @@ def serve_cmd(
     """
     import uvicorn
 
-    from feint.web.app import create_app
+    from feint.web.app import LOOPBACK_HOSTS, create_app
 
     if not 0 < port < 65536:
         raise UsageError(f"--port {port}: give a port between 1 and 65535.")
@@ -59,6 +61,10 @@ def serve_cmd(
             highlight=False,
         )
     with Store.open_existing(db) as store:
-        app = create_app(store, options, int(max_upload_mb * 1024 * 1024))
+        # Loopback answers to loopback names only (no DNS rebinding); an address given
+        # on purpose answers to that address too, or to any name when it is 0.0.0.0.
+        hosts = LOOPBACK_HOSTS if host in LOOPBACK else ("*",) if host in ANY_ADDRESS else (
+            *LOOPBACK_HOSTS, host)  # fmt: skip
+        app = create_app(store, options, int(max_upload_mb * 1024 * 1024), hosts)
         console.print(f"feint serves {db} at http://{host}:{port}/ (Ctrl+C stops it)")
         uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -74,6 +74,12 @@ def render_html(data: dict[str, Any]) -> str:
             max_quotes=MAX_QUOTES,
             timing_chart=timing_chart(data["timing"], data["question"]),
             saydo_chart=saydo_chart(data["saydo"]),
+            linked={
+                span["claim_id"]
+                for d in data["documents"]
+                for span in d["spans"]
+                if span["claim_id"]
+            },
             channel_colours=CHANNEL_COLOURS,
             channel_labels=CHANNEL_LABELS,
         )

@@ -1,28 +1,30 @@
 """The report in Markdown: the same sections as the HTML, for a wiki or a diff.
 
 Text from documents is untrusted: ``<``, ``>`` and ``&`` become entities (a
-Markdown renderer passes raw HTML through), and table cells escape ``|``.
+Markdown renderer passes raw HTML through) and Markdown's punctuation is escaped
+(``escape_text``).
 Quotes keep their claim id and character span, so each can be found in its
 document; documents are listed with their ids rather than reprinted.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-
-def _text(s: Any) -> str:
-    return (
-        str("" if s is None else s)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\n", " ")
-    )
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
 
-def _cell(s: Any) -> str:
-    return _text(s).replace("|", "\\|")
+def escape_text(s: Any) -> str:
+    """Untrusted text as Markdown that shows it as it is: HTML's ``& < >`` become
+    entities and Markdown's punctuation is backslash-escaped, so that neither a tag
+    nor a link, an image or emphasis can come out of a document."""
+    text = str("" if s is None else s).replace("\n", " ")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+_text = _cell = escape_text
 
 
 def _pct(p: float | None) -> str:
@@ -143,6 +145,11 @@ def to_markdown(data: dict[str, Any], max_pairs: int, max_sources: int, max_quot
         "|---|---|---|",
     ]
     out += [f"| {w['week']} | {w['channel']} | {w['n']} |" for w in data["timing"]["weekly"]]
+    out += ["", "Decision dates:", "", "| Date | Audience | Decision |", "|---|---|---|"]
+    out += [
+        f"| {d['date']} | {_cell(d['audience'])} | {_cell(d['decision'])} |"
+        for d in data["timing"]["decisions"]
+    ]
     out += ["", "## Documents", ""]
     for d in data["documents"]:
         out.append(

@@ -17,21 +17,26 @@ writing process per file, and a local analyst's tool has one user.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Final
+from urllib.parse import quote, urlsplit
 
-from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi import FastAPI, Form, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from feint.config import Options
 from feint.errors import FeintError, StoreError, UsageError
@@ -43,13 +48,18 @@ from feint.web import queries
 
 DEFAULT_MAX_UPLOAD: Final = 5 * 1024 * 1024
 PAGE_SIZE: Final = 50
-UPLOAD_SUFFIXES: Final = (".txt", ".html", ".htm", ".jsonl", ".csv", ".json", ".xml", ".rss",
-                          ".atom", ".warc", ".gz")  # fmt: skip
+UPLOAD_SUFFIXES: Final = (".txt", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson", ".csv",
+                          ".tsv", ".json", ".xml", ".rss", ".atom", ".warc", ".gz")  # fmt: skip
 CSP: Final = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
+
+LOOPBACK_HOSTS: Final = ("127.0.0.1", "localhost", "::1", "[::1]")
+UPLOAD_PATHS: Final = ("/api/documents", "/ingest")
+MAX_FORM: Final = 256 * 1024
+"""The largest body any POST but an upload may send (a rating, a row of evidence)."""
 
 Fetch = Callable[[Store, int, int], tuple[list[dict[str, Any]], int]]
 """A paged query: (store, page number, page size) -> (rows, total)."""
@@ -87,12 +97,28 @@ class _State:
 
 
 def create_app(
-    store: Store, options: Options | None = None, max_upload_bytes: int = DEFAULT_MAX_UPLOAD
+    store: Store,
+    options: Options | None = None,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
+    hosts: tuple[str, ...] = LOOPBACK_HOSTS,
 ) -> FastAPI:
-    """The web UI over an open, writable ``store``."""
-    state = _State(store, options or Options(), max_upload_bytes)
+    """The web UI over an open, writable ``store``.
+
+    ``hosts``: the names the server answers to (the Host header; ``*`` for any);
+    anything else is refused, so that a web page cannot reach the server through DNS
+    rebinding.
+    """
+    options = options or Options()
+    # An upload is a document, never a list of URLs for the server to fetch.
+    options = replace(options, ingest=replace(options.ingest, fetch=False))
+    state = _State(store, options, max_upload_bytes)
     app = FastAPI(
-        title="feint", docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json"
+        # No Swagger page: it loads its script from a CDN, which the CSP (and the
+        # no-network rule) forbids. The schema is at /api/openapi.json.
+        title="feint",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
     )
     env = environment("feint.web")
     env.globals["short"] = lambda ident: str(ident).split(":")[-1]
@@ -112,11 +138,16 @@ def create_app(
         )
 
     def error_response(request: Request, status: int, code: str, message: str) -> Response:
+        response: Response
         if wants_html(request):
-            return page(request, "error.html.j2", status, status_code=status, message=message)
-        return JSONResponse(
-            {"error": {"status": status, "code": code, "message": message}}, status_code=status
-        )
+            response = page(request, "error.html.j2", status, status_code=status, message=message)
+        else:
+            response = JSONResponse(
+                {"error": {"status": status, "code": code, "message": message}},
+                status_code=status,
+            )
+        _secure(response)  # errors raised outside the middleware get the headers too
+        return response
 
     # -- one error shape ------------------------------------------------------
     @app.exception_handler(ApiError)
@@ -126,7 +157,8 @@ def create_app(
     @app.exception_handler(FeintError)
     async def _feint_error(request: Request, e: FeintError) -> Response:
         status = 400 if isinstance(e, UsageError) else 500 if isinstance(e, StoreError) else 422
-        return error_response(request, status, type(e).__name__, str(e))
+        code = re.sub(r"(?<!^)(?=[A-Z])", "_", type(e).__name__).lower()  # UsageError: usage_error
+        return error_response(request, status, code, str(e))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, e: StarletteHTTPException) -> Response:
@@ -152,23 +184,10 @@ def create_app(
     async def _guard(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        if request.method == "POST" and request.url.path in ("/api/documents", "/ingest"):
-            length = request.headers.get("content-length")
-            if length is None:
-                return error_response(
-                    request, 411, "length_required", "Send the upload with a Content-Length."
-                )
-            if not length.isdigit() or int(length) > state.max_upload + 64 * 1024:
-                return error_response(
-                    request, 413, "too_large",
-                    f"The upload is larger than the limit of {state.max_upload} bytes; "
-                    "split it, or start feint serve with a larger --max-upload-mb.",
-                )  # fmt: skip
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+        refused = _refuse(request, hosts, state.max_upload)
+        if refused is not None:
+            return error_response(request, *refused)
+        return _secure(await call_next(request))
 
     # -- static -----------------------------------------------------------------
     @app.get("/static/{name}", include_in_schema=False)
@@ -208,7 +227,7 @@ def create_app(
     def list_page(template: str, fetch: Fetch) -> Callable[..., HTMLResponse]:
         def handler(request: Request, page_no: int = 1) -> HTMLResponse:
             with db() as store:
-                rows, total = fetch(store, page_no, PAGE_SIZE)
+                rows, total = fetch(store, _page_no(page_no), PAGE_SIZE)
             return page(request, template, rows=rows, total=total, page_no=page_no,
                         page_size=PAGE_SIZE)  # fmt: skip
 
@@ -217,7 +236,7 @@ def create_app(
     def list_api(fetch: Fetch) -> Callable[..., dict[str, Any]]:
         def handler(page_no: int = 1, page_size: int = PAGE_SIZE) -> dict[str, Any]:
             with db() as store:
-                rows, total = fetch(store, page_no, _size(page_size))
+                rows, total = fetch(store, _page_no(page_no), _size(page_size))
             return {"total": total, "page": page_no, "items": rows}
 
         return handler
@@ -238,7 +257,7 @@ def create_app(
     @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
     def claims_page(request: Request, page_no: int = 1, search: str = "") -> HTMLResponse:
         with db() as store:
-            rows, total = queries.claims(store, page_no, PAGE_SIZE, search)
+            rows, total = queries.claims(store, _page_no(page_no), PAGE_SIZE, search)
         return page(request, "claims.html.j2", rows=rows, total=total, page_no=page_no,
                     page_size=PAGE_SIZE, search=search)  # fmt: skip
 
@@ -260,36 +279,44 @@ def create_app(
 
     @app.post("/ach", include_in_schema=False)
     async def ach_form(request: Request) -> Response:
-        """The matrix's form, for a browser without script: apply changed cells."""
-        form = await request.form()
+        """The matrix's form, for a browser without script: apply the changed cells."""
+        form = await request.form(max_files=0)
         question = str(form.get("question", ""))
-        with db() as store:
-            current = _ach(store, question)["ratings"]
-            changed = 0
-            for key, value in form.multi_items():
-                if not key.startswith("r|"):
-                    continue
-                _, hid, eid = key.split("|", 2)
-                if current.get(hid, {}).get(eid, {}).get("rating") != value:
-                    _set_rating(store, question, hid, eid, str(value))
-                    changed += 1
-            if changed:
-                _rescore(store, question)
+        cells = [
+            (*key.split("|", 2)[1:], str(value))
+            for key, value in form.multi_items()
+            if key.startswith("r|") and key.count("|") == 2
+        ]
+
+        def apply() -> int:
+            with db() as store:
+                q = _known_question(store, question)
+                current = _ach(store, q)["ratings"]
+                changed = [
+                    (h, e, r)
+                    for h, e, r in cells
+                    if current.get(h, {}).get(e, {}).get("rating") != r
+                ]
+                for h, e, r in changed:
+                    _set_rating(store, q, h, e, r)
+                if changed:
+                    _rescore(store, q)
+                return len(changed)
+
+        changed = await run_in_threadpool(apply)
         return RedirectResponse(
             f"/ach?question={_quote(question)}&saved={changed}", status_code=303
         )
 
     @app.post("/ach/evidence", include_in_schema=False)
-    async def ach_evidence_form(
-        question: str = Form(...),
-        description: str = Form(...),
-        credibility: str = Form("medium"),
-        relevance: str = Form("medium"),
+    def ach_evidence_form(
+        question: Annotated[str, Form()],
+        description: Annotated[str, Form()],
+        credibility: Annotated[str, Form()] = "medium",
+        relevance: Annotated[str, Form()] = "medium",
     ) -> Response:
         with db() as store:
-            body = EvidenceIn(question=question, description=description,
-                              credibility=credibility, relevance=relevance)  # fmt: skip
-            _add_evidence(store, body)
+            _add_evidence(store, question, description, credibility, relevance)
         return RedirectResponse(f"/ach?question={_quote(question)}&saved=1", status_code=303)
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
@@ -297,15 +324,9 @@ def create_app(
         return page(request, "ingest.html.j2", limit=state.max_upload, result=None)
 
     @app.post("/ingest", response_class=HTMLResponse, include_in_schema=False)
-    async def ingest_form(
-        request: Request,
-        text: str = Form(""),
-        title: str = Form(""),
-        outlet: str = Form(""),
-        published: str = Form(""),
-        file: Annotated[UploadFile | None, File()] = None,
-    ) -> HTMLResponse:
-        result = await _ingest_upload(state, text, title, outlet, published, file)
+    async def ingest_form(request: Request) -> HTMLResponse:
+        upload = await _read_upload(request, state.max_upload)
+        result = await run_in_threadpool(_ingest, state, upload)
         status = 200 if result["doc_ids"] else 422
         return page(request, "ingest.html.j2", status, limit=state.max_upload, result=result)
 
@@ -320,15 +341,21 @@ def create_app(
         with db() as store:
             return _document(store, doc_id)
 
-    @app.post("/api/documents")
-    async def api_ingest(
-        text: str = Form(""),
-        title: str = Form(""),
-        outlet: str = Form(""),
-        published: str = Form(""),
-        file: Annotated[UploadFile | None, File()] = None,
-    ) -> JSONResponse:
-        result = await _ingest_upload(state, text, title, outlet, published, file)
+    @app.post(
+        "/api/documents",
+        openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {
+            "type": "object",
+            "properties": {"text": {"type": "string"}, "file": {"type": "string",
+                           "format": "binary"}, "title": {"type": "string"},
+                           "outlet": {"type": "string"}, "published": {"type": "string",
+                           "format": "date"}},
+        }}}}},
+    )  # fmt: skip
+    async def api_ingest(request: Request) -> JSONResponse:
+        """Ingest a pasted ``text`` or an uploaded ``file`` (multipart form), then
+        extract its attributions."""
+        upload = await _read_upload(request, state.max_upload)
+        result = await run_in_threadpool(_ingest, state, upload)
         if not result["doc_ids"]:
             raise ApiError(422, "rejected", "; ".join(result["rejected"]) or "Nothing ingested.")
         return JSONResponse(result, status_code=201)
@@ -338,7 +365,7 @@ def create_app(
         page_no: int = 1, page_size: int = PAGE_SIZE, search: str = ""
     ) -> dict[str, Any]:
         with db() as store:
-            rows, total = queries.claims(store, page_no, _size(page_size), search)
+            rows, total = queries.claims(store, _page_no(page_no), _size(page_size), search)
         return {"total": total, "page": page_no, "items": rows}
 
     @app.get("/api/propositions/{proposition_id}")
@@ -360,7 +387,7 @@ def create_app(
                 400, "bad_kind", f"Unknown relation kind(s): {', '.join(sorted(unknown))}."
             )
         with db() as store:
-            rows, total = queries.relations(store, kinds, page_no, _size(page_size))
+            rows, total = queries.relations(store, kinds, _page_no(page_no), _size(page_size))
         return {"total": total, "page": page_no, "items": rows}
 
     @app.get("/api/ach")
@@ -382,7 +409,8 @@ def create_app(
     @app.post("/api/ach/evidence", status_code=201)
     def api_evidence(body: EvidenceIn) -> dict[str, Any]:
         with db() as store:
-            _add_evidence(store, body)
+            _add_evidence(store, body.question, body.description, body.credibility,
+                          body.relevance)  # fmt: skip
             return _ach(store, _known_question(store, body.question))
 
     @app.get("/api/report")
@@ -392,10 +420,66 @@ def create_app(
 
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
                    include_in_schema=False)  # fmt: skip
-    def api_unknown(rest: str) -> None:
+    def api_unknown(request: Request, rest: str) -> None:
+        for route in app.routes:  # the path exists, with other methods: 405, not 404
+            if route.matches(request.scope)[0] == Match.PARTIAL:
+                raise ApiError(405, "method_not_allowed",
+                               f"/api/{rest} does not take {request.method}.")  # fmt: skip
         raise ApiError(404, "not_found", f"No API endpoint /api/{rest}.")
 
     return app
+
+
+def _secure(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # Not no-referrer: under it, Chromium sends "Origin: null" with the pages' own
+    # forms, and the CSRF check could not tell them from another site's.
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _refuse(
+    request: Request, hosts: tuple[str, ...], max_upload: int
+) -> tuple[int, str, str] | None:
+    """Why a request must not reach the app, as (status, code, message), or None.
+
+    - A Host header naming another host: a page on another site reaching the server
+      through DNS rebinding.
+    - A state-changing request from another site (Origin or Sec-Fetch-Site): a page
+      the analyst visits posting forms to the local server (CSRF).
+    - A body without a length, or longer than the limit (uploads: ``max_upload`` plus
+      room for the form's framing; anything else: ``MAX_FORM``).
+    """
+    host = request.headers.get("host", "")
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if name not in hosts and "*" not in hosts:
+        return 400, "bad_host", f"This server answers to {', '.join(hosts)}, not {host!r}."
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    origin = request.headers.get("origin")
+    site = request.headers.get("sec-fetch-site")
+    if (origin and urlsplit(origin).netloc != host) or site not in (None, "same-origin", "none"):
+        return 403, "cross_site", "Requests that change the store must come from feint's own pages."
+    length = request.headers.get("content-length")
+    if length is None:
+        if request.method in ("POST", "PUT", "PATCH") or "transfer-encoding" in request.headers:
+            return 411, "length_required", "Send the request with a Content-Length."
+        return None
+    limit = max_upload + 64 * 1024 if request.url.path in UPLOAD_PATHS else MAX_FORM
+    if not length.isdigit() or int(length) > limit:
+        return (
+            413, "too_large",
+            f"The request is larger than the limit of {limit} bytes; split it, or start "
+            "feint serve with a larger --max-upload-mb.",
+        )  # fmt: skip
+    return None
+
+
+def _page_no(page_no: int) -> int:
+    if page_no < 1:
+        raise ApiError(400, "bad_page", "page_no starts at 1.")
+    return page_no
 
 
 def _size(page_size: int) -> int:
@@ -405,8 +489,6 @@ def _size(page_size: int) -> int:
 
 
 def _quote(s: str) -> str:
-    from urllib.parse import quote
-
     return quote(s, safe="")
 
 
@@ -442,85 +524,114 @@ def _rescore(store: Store, question: str) -> None:
     rescore(store, question)
 
 
-def _add_evidence(store: Store, body: EvidenceIn) -> None:
+def _add_evidence(
+    store: Store, question: str, description: str, credibility: str, relevance: str
+) -> None:
     from feint.assess.stage import add_evidence
 
-    q = _known_question(store, body.question)
-    add_evidence(store, q, body.description, body.credibility, body.relevance)
+    add_evidence(store, _known_question(store, question), description, credibility, relevance)
 
 
-async def _ingest_upload(
-    state: _State,
-    text: str,
-    title: str,
-    outlet: str,
-    published: str,
-    file: UploadFile | None,
-) -> dict[str, Any]:
-    """Ingest a pasted text or an uploaded file, then extract its attributions."""
-    from feint.extract.nlp import load_pipeline
-    from feint.extract.stage import extract
-    from feint.ingest import Metadata, ingest
+@dataclass(frozen=True)
+class _Upload:
+    data: bytes
+    name: str
+    suffix: str
+    title: str
+    outlet: str
+    published: date | None
 
+
+async def _read_upload(request: Request, limit: int) -> _Upload:
+    """The pasted text or the uploaded file of an ingest form, checked."""
+    try:
+        form = await request.form(max_files=1, max_fields=10, max_part_size=limit + 1024)
+    except StarletteHTTPException as e:
+        if "maximum size" in str(e.detail):
+            raise ApiError(
+                413, "too_large", f"A field of the form is larger than {limit} bytes."
+            ) from e
+        raise ApiError(e.status_code, "bad_form", str(e.detail)) from e
+
+    def field_(name: str) -> str:
+        value = form.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
+    published = field_("published")
     day: date | None = None
-    if published.strip():
+    if published:
         try:
-            day = date.fromisoformat(published.strip())
+            day = date.fromisoformat(published)
         except ValueError as e:
             raise ApiError(
                 422, "bad_date", f"published {published!r}: give a date as YYYY-MM-DD."
             ) from e
-    if file is not None and file.filename:
-        data = await file.read(state.max_upload + 1)
+    file, text = form.get("file"), form.get("text")
+    if isinstance(file, StarletteUploadFile) and file.filename:
+        data = await file.read(limit + 1)
         name = Path(file.filename).name
-        suffix = Path(name).suffix.lower()
-        if suffix not in UPLOAD_SUFFIXES:
+        suffixes = [x.lower() for x in Path(name).suffixes]
+        suffix = "".join(suffixes[-2:]) if suffixes[-1:] == [".gz"] else "".join(suffixes[-1:])
+        if not suffixes or suffixes[-1] not in UPLOAD_SUFFIXES:
             raise ApiError(
                 415, "unsupported_type",
                 f"{name!r}: feint reads {', '.join(UPLOAD_SUFFIXES)} files; "
                 "save it as one of those.",
             )  # fmt: skip
-    elif text.strip():
-        data, name, suffix = text.encode("utf-8"), (title.strip() or "pasted text"), ".txt"
+    elif isinstance(text, str) and text.strip():
+        data, name, suffix = text.encode("utf-8"), (field_("title") or "pasted text"), ".txt"
     else:
         raise ApiError(422, "empty", "Paste a text or choose a file to upload.")
-    if len(data) > state.max_upload:
-        raise ApiError(413, "too_large", f"{name!r} is larger than {state.max_upload} bytes.")
+    if len(data) > limit:
+        raise ApiError(413, "too_large", f"{name!r} is larger than {limit} bytes.")
+    return _Upload(data, name, suffix, field_("title"), field_("outlet"), day)
+
+
+def _ingest(state: _State, upload: _Upload) -> dict[str, Any]:
+    """Ingest an upload, then extract the store's new documents (in a worker thread:
+    the server goes on answering meanwhile)."""
+    from feint.extract.nlp import load_pipeline
+    from feint.extract.stage import extract
+    from feint.ingest import Metadata, ingest
+
+    name, title = upload.name, upload.title
     with tempfile.TemporaryDirectory(prefix="feint-upload-") as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(data)
+        path = Path(tmp) / f"upload{upload.suffix}"  # never the browser's name
+        path.write_bytes(upload.data)
         with state.lock:
             store = state.store
             report = ingest(store, [str(path)], state.options.ingest,
-                            Metadata(outlet=outlet.strip() or None, published=day))  # fmt: skip
+                            Metadata(outlet=upload.outlet or None,
+                                     published=upload.published))  # fmt: skip
+            where = "source_path = ? OR source_path LIKE ?"
             rows = store.query(
-                "SELECT doc_id, status FROM documents WHERE source_path = ? OR source_path LIKE ?",
-                [str(path), f"{path}:%"],
+                f"SELECT doc_id, status FROM documents WHERE {where}", [str(path), f"{path}:%"]
             ).rows
             with store.transaction() as conn:
                 conn.execute(
                     "UPDATE documents SET source_path = 'upload:' || ? || "
                     "coalesce(nullif(regexp_extract(source_path, ':[0-9]+$'), ''), ''), "
                     "title = CASE WHEN ? <> '' AND format = 'text' THEN ? ELSE title END "
-                    "WHERE source_path = ? OR source_path LIKE ?",
-                    [name, title.strip(), title.strip(), str(path), f"{path}:%"],
+                    f"WHERE {where}",
+                    [name, title, title, str(path), f"{path}:%"],
                 )
             doc_ids = [d for d, status in rows if status == "ok"]
+            attributions = 0
             if doc_ids:
                 if state.nlp is None:
                     state.nlp = load_pipeline(state.options.extract.model,
                                               state.options.extract.cue_model)  # fmt: skip
-                extracted = extract(store, state.options.extract, nlp=state.nlp)
-            else:
-                extracted = None
-    duplicates = [f"{name}: the same text as document {orig}" for _, orig in report.duplicates]
+                attributions = extract(store, state.options.extract, nlp=state.nlp).attributions
     return {
         "name": name,
         "doc_ids": doc_ids + [orig for _, orig in report.duplicates],
         "ingested": report.ingested,
-        "attributions": extracted.attributions if extracted else 0,
-        "rejected": [f"{name}: {why.replace(str(path), name)}" for _, why in report.rejected],
-        "duplicates": duplicates,
+        "attributions": attributions,
+        "rejected": [
+            f"{name}: {why.replace(str(path), name).removeprefix(name + ': ')}"
+            for _, why in report.rejected
+        ],
+        "duplicates": [f"{name}: the same text as document {o}" for _, o in report.duplicates],
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from feint.report.data import iso, questions
@@ -83,8 +84,12 @@ def document(store: Store, doc_id: str) -> dict[str, Any] | None:
 def claims(
     store: Store, page: int, size: int, search: str = ""
 ) -> tuple[list[dict[str, Any]], int]:
-    where = "WHERE a.content_text ILIKE ? OR coalesce(s.name, a.source_text) ILIKE ?"
-    params: list[Any] = [f"%{search}%", f"%{search}%"] if search else []
+    where = (
+        "WHERE a.content_text ILIKE ? ESCAPE '\\' "
+        "OR coalesce(s.name, a.source_text) ILIKE ? ESCAPE '\\'"
+    )
+    literal = re.sub(r"([\\%_])", r"\\\1", search)  # % and _ match themselves
+    params: list[Any] = [f"%{literal}%", f"%{literal}%"] if search else []
     base = f"""
         FROM claims c JOIN attributions a USING (attr_id) JOIN documents d USING (doc_id)
         LEFT JOIN sources s ON s.source_id = c.source_id
@@ -143,22 +148,25 @@ def proposition(store: Store, proposition_id: str) -> dict[str, Any] | None:
 def relations(
     store: Store, kinds: tuple[str, ...], page: int, size: int
 ) -> tuple[list[dict[str, Any]], int]:
-    total = store.query(
-        "SELECT count(*) FROM relations WHERE list_contains(?, kind)", [list(kinds)]
-    ).rows[0][0]
-    rows = _records(
-        store,
-        """
-        SELECT r.kind, r.score, r.method, r.explanation,
-               r.claim_a, a1.doc_id AS doc_a, a1.content_text AS quote_a,
-               coalesce(s1.name, a1.source_text) AS source_a,
-               r.claim_b, a2.doc_id AS doc_b, a2.content_text AS quote_b,
-               coalesce(s2.name, a2.source_text) AS source_b
+    joins = """
         FROM relations r
         JOIN claims c1 ON c1.claim_id = r.claim_a JOIN attributions a1 ON a1.attr_id = c1.attr_id
         JOIN claims c2 ON c2.claim_id = r.claim_b JOIN attributions a2 ON a2.attr_id = c2.attr_id
         LEFT JOIN sources s1 ON s1.source_id = c1.source_id
         LEFT JOIN sources s2 ON s2.source_id = c2.source_id
+    """
+    total = store.query(
+        f"SELECT count(*) {joins} WHERE list_contains(?, r.kind)", [list(kinds)]
+    ).rows[0][0]
+    rows = _records(
+        store,
+        f"""
+        SELECT r.kind, r.score, r.method, r.explanation,
+               r.claim_a, a1.doc_id AS doc_a, a1.content_text AS quote_a,
+               coalesce(s1.name, a1.source_text) AS source_a,
+               r.claim_b, a2.doc_id AS doc_b, a2.content_text AS quote_b,
+               coalesce(s2.name, a2.source_text) AS source_b
+        {joins}
         WHERE list_contains(?, r.kind)
         ORDER BY r.kind, r.score DESC, r.claim_a, r.claim_b LIMIT ? OFFSET ?
         """,
@@ -175,7 +183,7 @@ def sources(store: Store, page: int, size: int) -> tuple[list[dict[str, Any]], i
         SELECT s.source_id, s.name, s.kind, s.affiliation, s.count, s.access,
                count(c.claim_id) AS claims, any_value(g.reliability) AS reliability,
                round(avg(g.credibility), 1) AS mean_credibility,
-               any_value(g.rationale) AS rationale
+               arg_min(g.rationale, g.claim_id) AS rationale
         FROM sources s LEFT JOIN claims c USING (source_id)
         LEFT JOIN grades g ON g.claim_id = c.claim_id
         GROUP BY ALL ORDER BY claims DESC, s.name NULLS LAST LIMIT ? OFFSET ?

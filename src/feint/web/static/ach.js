@@ -37,6 +37,7 @@ function redraw(state) {
     const cell = (state.ratings[sel.dataset.hypothesis] || {})[sel.dataset.evidence];
     const value = cell ? cell.rating : "NA";
     sel.value = value;
+    sel.dataset.saved = value;
     sel.parentElement.className = "rating rating-" + value;
   });
   const judgements = document.getElementById("judgements");
@@ -66,18 +67,26 @@ async function save(sel) {
   const form = document.getElementById("matrix-form");
   const status = document.getElementById("status");
   status.textContent = "Saving…";
-  const response = await fetch("/api/ach/ratings", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify({
-      question: form.dataset.question,
-      hypothesis_id: sel.dataset.hypothesis,
-      evidence_id: sel.dataset.evidence,
-      rating: sel.value,
-    }),
-  });
-  const body = await response.json();
-  if (!response.ok) {
+  let body;
+  let ok = false;
+  try {
+    const response = await fetch("/api/ach/ratings", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({
+        question: form.dataset.question,
+        hypothesis_id: sel.dataset.hypothesis,
+        evidence_id: sel.dataset.evidence,
+        rating: sel.value,
+      }),
+    });
+    body = await response.json();
+    ok = response.ok;
+  } catch (err) {
+    body = { error: { message: "the server did not answer (" + err + ")" } };
+  }
+  if (!ok) {
+    sel.value = sel.dataset.saved; // show what the store holds, not the unsaved choice
     status.textContent = "Not saved: " + body.error.message;
     return;
   }
@@ -88,8 +97,14 @@ async function save(sel) {
     " as " + sel.value + ". " + short(lead.id) + " leads.";
 }
 
+// Saves go one at a time, in order, so that an older answer never redraws over a newer one.
+let queue = Promise.resolve();
+
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("#matrix select").forEach((sel) => {
-    sel.addEventListener("change", () => save(sel));
+    sel.dataset.saved = sel.value;
+    sel.addEventListener("change", () => {
+      queue = queue.then(() => save(sel));
+    });
   });
 });
