@@ -40,7 +40,7 @@ def anchor(kind: str, ident: str) -> str:
     return f"{kind}-{ident}"
 
 
-def highlight(text: str, spans: Sequence[Mapping[str, Any]], link_base: str = "") -> Markup:
+def highlight(text: str, spans: Sequence[Mapping[str, Any]]) -> Markup:
     """``text`` escaped, with each span wrapped: content spans in ``<mark>`` with the
     claim's anchor id, sources and cues in ``<span>``.
 
