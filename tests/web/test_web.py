@@ -176,6 +176,31 @@ def test_adding_evidence_from_the_ach_page(server: str, browser: Any) -> None:
     page.close()
 
 
+def test_pasted_text_is_ingested_and_extracted(server: str) -> None:
+    text = (
+        "Kremlin spokesman Dmitry Peskov said on Monday that Moscow was open to talks, "
+        "while two officials told Reuters that a new offensive was being prepared."
+    )
+    form = {"text": text, "title": "Peskov on talks", "outlet": "example.org",
+            "published": "2024-06-03"}  # fmt: skip
+    with httpx.Client(base_url=server) as c:
+        made = c.post("/api/documents", data=form)
+        assert made.status_code == 201, made.text
+        body = made.json()
+        assert body["ingested"] == 1 and body["attributions"] >= 2 and not body["rejected"]
+        doc = c.get(f"/api/documents/{body['doc_ids'][0]}").json()
+        assert (doc["title"], doc["outlet"], doc["published"]) == (
+            "Peskov on talks", "example.org", "2024-06-03"
+        )  # fmt: skip
+        assert doc["source_path"] == "upload:Peskov on talks"
+        sources = " | ".join(a["source_text"] for a in doc["attributions"])
+        assert "Peskov" in sources and "two officials" in sources
+        again = c.post("/api/documents", data=form).json()  # the same text: nothing new
+        assert again["ingested"] == 0 and again["doc_ids"] == body["doc_ids"]
+        bad = c.post("/api/documents", data={**form, "published": "3 June"})
+        assert "YYYY-MM-DD" in _error(bad, 422)
+
+
 @pytest.mark.browser
 def test_uploading_a_hostile_document_renders_it_as_text(
     server: str, browser: Any, tmp_path: Path

@@ -605,7 +605,8 @@ def _ingest(state: _State, upload: _Upload) -> dict[str, Any]:
                                      published=upload.published))  # fmt: skip
             where = "source_path = ? OR source_path LIKE ?"
             rows = store.query(
-                f"SELECT doc_id, status FROM documents WHERE {where}", [str(path), f"{path}:%"]
+                f"SELECT doc_id, status, duplicate_of FROM documents WHERE {where}",
+                [str(path), f"{path}:%"],
             ).rows
             with store.transaction() as conn:
                 conn.execute(
@@ -615,7 +616,8 @@ def _ingest(state: _State, upload: _Upload) -> dict[str, Any]:
                     f"WHERE {where}",
                     [name, title, title, str(path), f"{path}:%"],
                 )
-            doc_ids = [d for d, status in rows if status == "ok"]
+            doc_ids = [d for d, status, _ in rows if status == "ok"]
+            repeated = [original for _, _, original in rows if original]
             attributions = 0
             if doc_ids:
                 if state.nlp is None:
@@ -624,14 +626,14 @@ def _ingest(state: _State, upload: _Upload) -> dict[str, Any]:
                 attributions = extract(store, state.options.extract, nlp=state.nlp).attributions
     return {
         "name": name,
-        "doc_ids": doc_ids + [orig for _, orig in report.duplicates],
+        "doc_ids": doc_ids + repeated,
         "ingested": report.ingested,
         "attributions": attributions,
         "rejected": [
             f"{name}: {why.replace(str(path), name).removeprefix(name + ': ')}"
             for _, why in report.rejected
         ],
-        "duplicates": [f"{name}: the same text as document {o}" for _, o in report.duplicates],
+        "duplicates": [f"{name}: the same text as document {o[:12]}" for o in repeated],
     }
 
 
