@@ -65,7 +65,7 @@ def main() -> None:
                 times = _timed(lambda f=fmt: write_report(store, tmp / "out", f), args.repeat)
                 size = (tmp / "out" / f"report.{fmt}").stat().st_size
                 results[f"report_{fmt}"] = {"median_s": statistics.median(times), "bytes": size}
-            client = TestClient(create_app(store))
+            client = TestClient(create_app(store, hosts=("testserver",)))
             ach = client.get("/api/ach").json()
             doc = client.get("/api/documents?page_size=1").json()["items"][0]["doc_id"]
             endpoints = ["/", "/ach", f"/documents/{doc}", "/claims", "/contradictions",
