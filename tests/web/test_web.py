@@ -202,6 +202,29 @@ def test_pasted_text_is_ingested_and_extracted(server: str) -> None:
 
 
 @pytest.mark.browser
+def test_a_pasted_text_is_weighed_after_relate_and_reassess(server: str, browser: Any) -> None:
+    before = httpx.get(f"{server}/api/summary").json()["counts"]["claims"]
+    page = browser.new_page()
+    page.goto(f"{server}/ingest")
+    page.fill("#text", "A senior Russian official told the Financial Times that the Kremlin "
+                       "was not willing to negotiate a ceasefire this year.")  # fmt: skip
+    page.fill("#title", "Official rules out a truce")
+    page.fill("#published", "2024-06-10")
+    page.get_by_role("button", name="Ingest").click()
+    assert "1 document(s) ingested" in page.get_by_role("status").inner_text()
+    page.get_by_role("button", name="Relate and reassess now").click()
+    page.wait_for_url(re.compile(r"/ach\?question=.*reassessed=\d+"), timeout=180_000)
+    new = int(page.url.rsplit("reassessed=", 1)[1])
+    assert (
+        new >= 1 and f"Reassessed with {new} new claim(s)" in page.locator("#status").inner_text()
+    )
+    assert httpx.get(f"{server}/api/summary").json()["counts"]["claims"] == before + new
+    stance = httpx.get(f"{server}/api/claims", params={"search": "not willing to negotiate"})
+    assert stance.json()["total"] >= 1
+    page.close()
+
+
+@pytest.mark.browser
 def test_uploading_a_hostile_document_renders_it_as_text(
     server: str, browser: Any, tmp_path: Path
 ) -> None:

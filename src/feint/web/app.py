@@ -80,6 +80,10 @@ class RatingIn(BaseModel):
     rating: str
 
 
+class ReassessIn(BaseModel):
+    question: str | None = None
+
+
 class EvidenceIn(BaseModel):
     question: str
     description: str = Field(min_length=3, max_length=2000)
@@ -93,7 +97,9 @@ class _State:
     options: Options
     max_upload: int
     lock: threading.Lock = field(default_factory=threading.Lock)
-    nlp: Any = None
+    nlp: Any = None  # loaded on first use, then kept: the spaCy pipeline,
+    judge: Any = None  # the entailment judge,
+    embedder: Any = None  # and the sentence embedder
 
 
 def create_app(
@@ -270,12 +276,15 @@ def create_app(
         return page(request, "proposition.html.j2", p=prop)
 
     @app.get("/ach", response_class=HTMLResponse, include_in_schema=False)
-    def ach_page(request: Request, question: str | None = None, saved: int = 0) -> HTMLResponse:
+    def ach_page(
+        request: Request, question: str | None = None, saved: int = 0, reassessed: int | None = None
+    ) -> HTMLResponse:
         with db() as store:
             q = pick_question(store, question)
             data = _ach(store, q) if q else None
             known = questions(store)
-        return page(request, "ach.html.j2", a=data, questions=known, saved=saved)
+        return page(request, "ach.html.j2", a=data, questions=known, saved=saved,
+                    reassessed=reassessed)  # fmt: skip
 
     @app.post("/ach", include_in_schema=False)
     async def ach_form(request: Request) -> Response:
@@ -318,6 +327,23 @@ def create_app(
         with db() as store:
             _add_evidence(store, question, description, credibility, relevance)
         return RedirectResponse(f"/ach?question={_quote(question)}&saved=1", status_code=303)
+
+    @app.post("/reassess", include_in_schema=False)
+    async def reassess_form(request: Request) -> Response:
+        form = await request.form(max_files=0)
+        question = form.get("question")
+        asked = question if isinstance(question, str) and question else None
+        done = await run_in_threadpool(_reassess, state, asked)
+        target = asked or (done["questions"][0] if done["questions"] else "")
+        return RedirectResponse(
+            f"/ach?question={_quote(target)}&reassessed={done['new_claims']}", status_code=303
+        )
+
+    @app.post("/api/reassess")
+    def api_reassess(body: ReassessIn) -> dict[str, Any]:
+        """Relate the claims not yet related (say, of documents ingested here), then
+        assess the question again (or every question assessed so far)."""
+        return _reassess(state, body.question)
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_page(request: Request) -> HTMLResponse:
@@ -585,6 +611,39 @@ async def _read_upload(request: Request, limit: int) -> _Upload:
     if len(data) > limit:
         raise ApiError(413, "too_large", f"{name!r} is larger than {limit} bytes.")
     return _Upload(data, name, suffix, field_("title"), field_("outlet"), day)
+
+
+def _reassess(state: _State, question: str | None) -> dict[str, Any]:
+    """Relate what is new, then assess ``question`` (or every assessed question)
+    again; the analyst's ratings and evidence are kept, as on any re-run."""
+    from feint.assess.stage import assess
+    from feint.relate.embed import SentenceTransformerEmbedder
+    from feint.relate.judge import get_judge
+    from feint.relate.stage import relate
+
+    options = state.options
+    with state.lock:
+        store = state.store
+        asked = [_known_question(store, question)] if question else questions(store)
+        if state.judge is None:
+            state.judge = get_judge(options.relate.judge)
+        if state.embedder is None:
+            state.embedder = SentenceTransformerEmbedder(
+                options.relate.embed_model, batch_size=options.relate.embed_batch_size
+            )
+        related = relate(store, options.relate, question=asked[0] if asked else None,
+                         judge=state.judge, embedder=state.embedder)  # fmt: skip
+        leaders = {}
+        for q in asked:
+            report = assess(store, q, options.assess, judge=state.judge,
+                            relate_options=options.relate)  # fmt: skip
+            leaders[q] = [j.text for j in report.judgements]
+    return {
+        "questions": asked,
+        "new_claims": related.new_claims,
+        "judged_pairs": related.judged_pairs,
+        "judgements": leaders,
+    }
 
 
 def _ingest(state: _State, upload: _Upload) -> dict[str, Any]:
