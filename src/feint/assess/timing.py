@@ -208,11 +208,11 @@ def timing_for(
     return out
 
 
-def timing_store(
-    store: Store, question: str, window: int, permutations: int = 9_999
-) -> list[TimingResult]:
-    """Compute the timing rows for ``question`` and replace that question's rows."""
-    claims = store.query(
+def supporting_claims(store: Store, question: str) -> list[tuple[date, str]]:
+    """(day, channel) of each dated claim that supports ``question``: what the test
+    counts (a claim's day is its own time expression if resolved, else its
+    document's publication date)."""
+    rows = store.query(
         """
         SELECT coalesce(a.time_resolved, d.published), c.channel
         FROM stances s JOIN claims c USING (claim_id) JOIN attributions a USING (attr_id)
@@ -222,10 +222,18 @@ def timing_store(
         """,
         [question],
     ).rows
+    return [(day, str(channel)) for day, channel in rows]
+
+
+def timing_store(
+    store: Store, question: str, window: int, permutations: int = 9_999
+) -> list[TimingResult]:
+    """Compute the timing rows for ``question`` and replace that question's rows."""
+    claims = supporting_claims(store, question)
     decisions = [
         r[0] for r in store.query("SELECT date FROM decisions WHERE date IS NOT NULL").rows
     ]
-    results = timing_for(question, [(d, c) for d, c in claims], decisions, window, permutations)
+    results = timing_for(question, claims, decisions, window, permutations)
     with store.transaction() as conn:
         conn.execute("DELETE FROM timing WHERE question = ?", [question])
         store.insert_rows(

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from feint import __version__
+from feint.assess.timing import supporting_claims
 from feint.errors import UsageError
 from feint.store import Store
 
@@ -330,16 +331,7 @@ def _timing(store: Store, q: str | None) -> dict[str, Any]:
         t["surge_days"] = [iso(d) for d in t["surge_days"] or []]
     weekly: dict[tuple[str, str], int] = defaultdict(int)
     if q:
-        for day, channel in store.query(
-            """
-            SELECT coalesce(a.time_resolved, d.published), c.channel
-            FROM stances s JOIN claims c USING (claim_id) JOIN attributions a USING (attr_id)
-            JOIN documents d USING (doc_id)
-            WHERE s.question = ? AND s.stance = 'support'
-              AND coalesce(a.time_resolved, d.published) IS NOT NULL
-            """,
-            [q],
-        ).rows:
+        for day, channel in supporting_claims(store, q):
             weekly[(_week(day), str(channel))] += 1
     decisions = store.query(
         "SELECT date, audience, decision, kind FROM decisions WHERE date IS NOT NULL ORDER BY date"
