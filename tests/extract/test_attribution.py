@@ -140,6 +140,13 @@ def test_hedging_is_marked(nlp: Language) -> None:
     assert hedged.hedged and not plain.hedged
 
 
+def test_a_content_without_a_predicate_is_marked(nlp: Language) -> None:
+    [topic] = find_attributions(nlp("The Kremlin denied reports of a meeting with Zelensky."))
+    [clause] = find_attributions(nlp("Lavrov said that talks would resume in June."))
+    assert topic.content.text == "reports of a meeting with Zelensky" and not topic.predicate
+    assert clause.predicate
+
+
 def test_pronouns_and_surnames_resolve_to_the_full_name(nlp: Language) -> None:
     text = (
         "Dmitry Peskov, the Kremlin spokesman, said the offer stood. He added that Moscow "

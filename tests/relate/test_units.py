@@ -162,3 +162,19 @@ def test_relate_pairs_gives_each_kind() -> None:
     assert got[("c0", "c4")].kind == "repeats"
     assert got[("c0", "c5")].kind == "tension"
     assert all(0.0 <= r.score <= 1.0 for r in got.values())
+
+
+def test_claims_that_state_nothing_are_not_judged() -> None:
+    claims = [
+        _claim(0, "Putin is not ready to negotiate a ceasefire"),
+        _claim(1, "a ceasefire without Ukraine", predicate=False),  # a topic, no predicate
+        _claim(2, "a truce"),  # too short to assert anything
+        _claim(3, "Putin is ready to negotiate a ceasefire"),
+    ]
+    assert [c.states_something for c in claims] == [True, False, False, True]
+    pairs = [(0, 1, 0.8), (0, 2, 0.7), (0, 3, 0.9)]
+    relations, judged = relate_pairs(claims, pairs, get_judge("rules"), lambda i: [])
+    assert judged == 1
+    assert {(r.claim_a, r.claim_b, r.kind) for r in relations} == {("c0", "c3", "contradicts")}
+    # A claim that lost its predicate in a later extraction is redone, not kept.
+    assert claims[1].content_hash != replace(claims[1], predicate=True).content_hash

@@ -108,6 +108,7 @@ def _find(doc: Doc, doc_date: date | None, cue_model: CueModel | None) -> list[A
                 time_resolved=resolve_time(time.text, doc_date) if time else None,
                 method=f.method,
                 profile=profile,
+                predicate=sp.has_predicate(doc, cs.content),
             )
         )
     return _inherit(out, doc_date)

@@ -66,3 +66,4 @@ class Attribution:
     time_resolved: date | None
     method: Method
     profile: SourceProfile | None
+    predicate: bool = True  # the content has a verb or an auxiliary: it asserts something

@@ -222,6 +222,13 @@ def dedupe(found: Sequence[Candidate]) -> list[Candidate]:
     return out
 
 
+def has_predicate(doc: Doc, content: tuple[int, int]) -> bool:
+    """Does the content [start, end) hold a verb or an auxiliary? Without one it names
+    a topic ("a ceasefire without Ukraine", "the meeting") and asserts nothing."""
+    span = doc.char_span(content[0], content[1], alignment_mode="expand")
+    return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
+
+
 def hedged(f: Candidate, doc: Doc, content: tuple[int, int]) -> bool:
     if f.cue_lemma in lx.HEDGE_VERBS:
         return True

@@ -29,7 +29,7 @@ from feint.store import Store
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION: Final = "rules-1"
+EXTRACTOR_VERSION: Final = "rules-2"  # 2: attributions say whether content has a predicate
 
 ProgressFn = Callable[[int, int], None]
 """progress(done, total) after each batch of documents."""
@@ -38,7 +38,7 @@ _ATTR_COLUMNS: Final = (
     "attr_id", "doc_id", "parent_id", "source_id", "source_text", "source_start",
     "source_end", "cue_text", "cue_start", "cue_end", "cue_lemma", "content_text",
     "content_start", "content_end", "conduit_text", "conduit_start", "conduit_end",
-    "polarity", "hedged", "time_text", "time_resolved", "method", "source_name",
+    "polarity", "hedged", "time_text", "time_resolved", "method", "source_name", "predicate",
 )  # fmt: skip
 _SOURCE_COLUMNS: Final = (
     "source_id", "name", "kind", "count", "affiliation", "access", "doc_id"
@@ -192,7 +192,7 @@ def _attr_row(doc_id: str, ids: list[str], a: Attribution, sid: str | None) -> l
         *parts(a.source), *parts(a.cue), a.cue_lemma or None, *parts(a.content),
         *parts(a.conduit), a.polarity.value, a.hedged,
         a.time.text if a.time else None, a.time_resolved, a.method.value,
-        a.profile.name if a.profile else None,
+        a.profile.name if a.profile else None, a.predicate,
     ]  # fmt: skip
 
 

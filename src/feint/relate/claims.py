@@ -9,6 +9,7 @@ a news outlet or a private person (``media``), or an analyst (``analyst``).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -29,6 +30,10 @@ _CHANNEL_OF_KIND: Final = {
     "analyst": "analyst",
 }
 _ANONYMOUS: Final = frozenset({"anonymous", "anonymous_official"})
+# A content of one or two words ("a truce", "further doubt") names a topic but states
+# nothing, so it cannot contradict or corroborate: such claims are not judged.
+MIN_WORDS: Final = 3
+_CONTENT_WORD: Final = re.compile(r"\w+")
 
 
 def channel_of(kind: str | None, *, relayed: bool, relayed_by_anonymous: bool) -> str:
@@ -64,6 +69,14 @@ class Claim:
     conduit: str | None
     outlet: str | None
     published: date | None
+    predicate: bool = True  # its content has a verb: it asserts something
+
+    @property
+    def states_something(self) -> bool:
+        """Can the claim contradict or corroborate another? Not when its content
+        names a topic and asserts nothing: no predicate ("a ceasefire without
+        Ukraine"), or fewer than ``MIN_WORDS`` words ("a truce")."""
+        return self.predicate and len(_CONTENT_WORD.findall(self.content)) >= MIN_WORDS
 
     @property
     def statement(self) -> str:
@@ -85,10 +98,12 @@ class Claim:
         the hash differs and relate redoes the claim. The date is left out: it moves
         no stance or relation.
         """
-        parts = (
+        parts: tuple[str | None, ...] = (
             self.content, self.polarity, self.source_id, self.source_name,
             self.source_kind, self.channel, self.conduit, self.parent_attr,
         )  # fmt: skip
+        if not self.predicate:  # a claim judged before version 8 is redone without judging
+            parts = (*parts, "no predicate")
         key = "\0".join("" if p is None else p for p in parts)
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
@@ -105,7 +120,8 @@ def load_claims(store: Store) -> list[Claim]:
         SELECT a.attr_id, a.doc_id, a.parent_id, a.source_id,
                coalesce(s.name, a.source_name, a.source_text), s.kind,
                a.content_text, coalesce(a.polarity, 'assert'), a.conduit_text,
-               d.outlet, coalesce(a.time_resolved, d.published), ps.kind
+               d.outlet, coalesce(a.time_resolved, d.published), ps.kind,
+               coalesce(a.predicate, true)
         FROM attributions a
         JOIN documents d USING (doc_id)
         LEFT JOIN sources s ON s.source_id = a.source_id
@@ -116,7 +132,21 @@ def load_claims(store: Store) -> list[Claim]:
         """
     ).rows
     claims = []
-    for attr, doc, parent, sid, name, kind, content, pol, conduit, outlet, when, pkind in rows:
+    for (
+        attr,
+        doc,
+        parent,
+        sid,
+        name,
+        kind,
+        content,
+        pol,
+        conduit,
+        outlet,
+        when,
+        pkind,
+        pred,
+    ) in rows:
         channel = channel_of(
             kind,
             relayed=bool(conduit) or parent is not None,
@@ -137,6 +167,7 @@ def load_claims(store: Store) -> list[Claim]:
                 conduit=conduit,
                 outlet=outlet,
                 published=when if isinstance(when, date) else None,
+                predicate=bool(pred),
             )
         )
     return claims

@@ -28,9 +28,6 @@ from feint.relate.judge import Judge, Judgement
 
 KINDS: Final = ("contradicts", "tension", "corroborates", "repeats")
 NEAR_DUPLICATE: Final = 0.95
-# A content of one or two words ("a truce", "further doubt") names a topic but states
-# nothing, so it cannot contradict or corroborate: such claims are not judged.
-MIN_WORDS: Final = 3
 SAME_SPEAKER: Final = 0.80
 _WORD: Final = re.compile(r"\w+")
 
@@ -86,10 +83,6 @@ def common_origin(a: Claim, b: Claim, similarity: float) -> str | None:
     return None
 
 
-def _n_words(text: str) -> int:
-    return len(_WORD.findall(text))
-
-
 def _norm(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
@@ -109,7 +102,9 @@ def relate_pairs(
 ) -> tuple[list[Relation], int]:
     """Relations among candidate pairs, and how many pairs were judged.
 
-    Pairs that are none of the kinds give no row.
+    Pairs that are none of the kinds give no row; neither do pairs of a common
+    origin's claims aside (``repeats``) where a claim states nothing
+    (``Claim.states_something``): a topic cannot contradict or corroborate.
     """
     out: list[Relation] = []
     to_judge: list[tuple[int, int, float]] = []
@@ -119,7 +114,7 @@ def relate_pairs(
             out.append(
                 Relation(claims[i].claim_id, claims[j].claim_id, "repeats", s, "origin", why)
             )
-        else:
+        elif claims[i].states_something and claims[j].states_something:
             to_judge.append((i, j, s))
     # Pairs of similar length share a batch, so that little of it is padding (1.5x
     # faster with feint-nli); rows come out in the same order whatever the batches.

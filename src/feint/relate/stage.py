@@ -217,10 +217,12 @@ def relate(
         claims, pairs, judge, stances, progress=step("relations")
     )
     decided = {(r.claim_a, r.claim_b) for r in relations if r.kind != "tension"}
-    open_pairs = [
+    open_pairs = [  # judged, and neither contradicting nor corroborating
         (claims[i].claim_id, claims[j].claim_id)
         for i, j, _ in pairs
         if (claims[i].claim_id, claims[j].claim_id) not in decided
+        and claims[i].states_something
+        and claims[j].states_something
     ]
     # Old claims whose stances moved: their open pairs' tension again, without the judge.
     moved = (set(asked) | set(stance_rows)) - set(new)

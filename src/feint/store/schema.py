@@ -314,8 +314,14 @@ _V7: Final[tuple[str, ...]] = (
     """,
 )
 
+# Version 8: whether an attribution's content has a predicate (a verb or an
+# auxiliary). "a ceasefire without Ukraine" names a topic and asserts nothing, so
+# relate does not judge it against other claims. NULL (extracted before version 8)
+# counts as having one, as before.
+_V8: Final[tuple[str, ...]] = ("ALTER TABLE attributions ADD COLUMN predicate BOOLEAN",)
+
 MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = (
-    (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), (6, _V6), (7, _V7),
+    (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), (6, _V6), (7, _V7), (8, _V8),
 )  # fmt: skip
 """(version, statements) in order; the last version is what this feint writes."""
 
