@@ -96,6 +96,8 @@ def test_the_window_decides_and_refusal_meets_withdrawal() -> None:
         ("Will they give us a ceasefire?", "Moscow", ["Russian government"], ["US"]),
         ("Russia wants a deal", "Russia, Wagner Group", ["Wagner Group", "MOSCOW"],
          ["Ukrainian armed forces", "Wagner"]),
+        ("The US will press Kyiv to accept a truce", "", ["UNITED STATES", "US government"],
+         ["RUSSIA", "UNITED KINGDOM"]),
     ],
 )  # fmt: skip
 def test_the_actor_comes_from_the_question_or_the_option(

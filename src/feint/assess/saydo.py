@@ -52,6 +52,7 @@ _DEESCALATION_SUBTYPES: Final = frozenset(
 _ACTOR_GROUPS: Final = tuple(ACTOR_WORDS)
 _GROUP_OF: Final = {w: g for g, words in ACTOR_WORDS.items() for w in words}
 _NAME_WORD: Final = re.compile(r"[A-Za-z]+")
+_UNITED_STATES: Final = re.compile(r"\bunited\s+states\b", re.IGNORECASE)
 
 
 def actor_groups(text: str) -> list[str]:
@@ -60,6 +61,8 @@ def actor_groups(text: str) -> list[str]:
     "us" names the United States only when written "US": in a question it is more
     often the pronoun."""
     out: list[str] = []
+    # Two-word names GDELT and ACLED write out ("UNITED STATES") become the group's word.
+    text = _UNITED_STATES.sub("US", text)
     for word in _NAME_WORD.findall(text):
         group = _GROUP_OF.get(word.lower())
         if group and group not in out and (word.lower() != "us" or word == "US"):
