@@ -162,6 +162,23 @@ def test_editing_a_rating_updates_scores_and_ranking(server: str, browser: Any) 
     page.close()
 
 
+def test_the_matrix_form_saves_changed_cells_without_script(server: str) -> None:
+    with httpx.Client(base_url=server) as c:
+        ach = c.get("/api/ach").json()
+        h, e = ach["hypotheses"][-1]["id"], ach["evidence"][0]["id"]
+        old = ach["ratings"][h][e]["rating"]
+        new = "CC" if old != "CC" else "N"
+        cells = {f"r|{x}|{y}": cell["rating"] for x, row in ach["ratings"].items()
+                 for y, cell in row.items()}  # fmt: skip
+        sent = c.post("/ach", data={"question": ASSESSED_Q, **cells, f"r|{h}|{e}": new})
+        assert sent.status_code == 303 and sent.headers["location"].endswith("saved=1")
+        after = c.get("/api/ach").json()
+        assert after["ratings"][h][e] == {
+            "rating": new, "proposed_by": "analyst", "note": "set by the analyst"
+        }  # fmt: skip
+        assert after["hypotheses"] != ach["hypotheses"]  # scored again
+
+
 @pytest.mark.browser
 def test_adding_evidence_from_the_ach_page(server: str, browser: Any) -> None:
     page = browser.new_page()

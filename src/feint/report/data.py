@@ -87,12 +87,11 @@ def gather(
 def matrix(store: Store, question: str) -> dict[str, Any]:
     """The ACH part alone (what the web UI's ACH page redraws after an edit): the
     question's judgements, hypotheses, evidence rows with their quotes, and ratings."""
-    claims = _claims(store, question)
     return {
         "question": question,
         "judgements": _judgements(store, question),
         "hypotheses": _hypotheses(store, question),
-        "evidence": _evidence(store, question, claims),
+        "evidence": _evidence(store, question),
         "ratings": _ratings(store, question),
     }
 
@@ -112,108 +111,64 @@ def _counts(store: Store) -> dict[str, Any]:
     }
 
 
-def _claims(store: Store, q: str | None) -> dict[str, dict[str, Any]]:
-    """Every claim made in a document, with its quote and where it sits."""
+def _claims(
+    store: Store, q: str | None, only: list[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Claims made in documents (every one, or those in ``only``), with their quote
+    and where it sits."""
     rows = store.query(
-        """
-        SELECT c.claim_id, c.attr_id, a.doc_id, a.content_start, a.content_end,
-               a.content_text, coalesce(s.name, a.source_text) AS source, s.kind AS source_kind,
-               c.source_id, c.channel, coalesce(a.time_resolved, d.published) AS day,
+        f"""
+        SELECT c.claim_id, c.attr_id, a.doc_id, a.content_start AS start,
+               a.content_end AS "end", a.content_text AS quote,
+               coalesce(s.name, a.source_text) AS source, s.kind AS source_kind,
+               c.source_id, c.channel,
+               CAST(coalesce(a.time_resolved, d.published) AS VARCHAR) AS date,
                d.outlet, d.title, st.stance, g.credibility, g.reliability
         FROM claims c JOIN attributions a USING (attr_id) JOIN documents d USING (doc_id)
         LEFT JOIN sources s ON s.source_id = c.source_id
         LEFT JOIN stances st ON st.claim_id = c.claim_id AND st.question = ?
         LEFT JOIN grades g ON g.claim_id = c.claim_id
+        {"" if only is None else "WHERE list_contains(?, c.claim_id)"}
         """,
-        [q or ""],
+        [q or ""] if only is None else [q or "", only],
     ).records()
-    return {
-        r["claim_id"]: {
-            "claim_id": r["claim_id"],
-            "attr_id": r["attr_id"],
-            "doc_id": r["doc_id"],
-            "start": r["content_start"],
-            "end": r["content_end"],
-            "quote": r["content_text"],
-            "source": r["source"],
-            "source_kind": r["source_kind"],
-            "source_id": r["source_id"],
-            "channel": r["channel"],
-            "date": iso(r["day"]),
-            "outlet": r["outlet"],
-            "title": r["title"],
-            "stance": r["stance"],
-            "credibility": r["credibility"],
-            "reliability": r["reliability"],
-        }
-        for r in rows
-    }
+    return {r["claim_id"]: r for r in rows}
 
 
 def _judgements(store: Store, q: str) -> list[dict[str, Any]]:
-    rows = store.query(
-        "SELECT judgement_id, text, band, probability_low, probability_high, confidence, "
-        "confidence_text, evidence_ids FROM judgements WHERE question = ? ORDER BY judgement_id",
+    return store.query(
+        "SELECT judgement_id AS id, text, band, [probability_low, probability_high] AS "
+        "probability, confidence, confidence_text, coalesce(evidence_ids, []) AS evidence_ids "
+        "FROM judgements WHERE question = ? ORDER BY judgement_id",
         [q],
     ).records()
-    return [
-        {
-            "id": r["judgement_id"],
-            "text": r["text"],
-            "band": r["band"],
-            "probability": [r["probability_low"], r["probability_high"]],
-            "confidence": r["confidence"],
-            "confidence_text": r["confidence_text"],
-            "evidence_ids": list(r["evidence_ids"] or []),
-        }
-        for r in rows
-    ]
 
 
 def _hypotheses(store: Store, q: str) -> list[dict[str, Any]]:
-    rows = store.query(
-        "SELECT hypothesis_id, label, role, is_deception, score, rank, probability "
-        "FROM hypotheses WHERE question = ? ORDER BY rank, hypothesis_id",
+    return store.query(
+        "SELECT hypothesis_id AS id, label, role, coalesce(is_deception, false) AS "
+        "is_deception, score, rank, probability FROM hypotheses WHERE question = ? "
+        "ORDER BY rank, hypothesis_id",
         [q],
     ).records()
-    return [
-        {
-            "id": r["hypothesis_id"],
-            "label": r["label"],
-            "role": r["role"],
-            "is_deception": bool(r["is_deception"]),
-            "score": r["score"],
-            "rank": r["rank"],
-            "probability": r["probability"],
-        }
-        for r in rows
-    ]
 
 
-def _evidence(store: Store, q: str, claims: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _evidence(
+    store: Store, q: str, claims: dict[str, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The evidence rows, each with the quotes of the claims it cites (from ``claims``,
+    or read for these rows alone)."""
     rows = store.query(
-        "SELECT evidence_id, description, kind, credibility, relevance, refs, weight, "
-        "diagnosticity, sensitivity FROM evidence WHERE question = ? ORDER BY evidence_id",
+        "SELECT evidence_id AS id, description, kind, credibility, relevance, weight, "
+        "diagnosticity, sensitivity, coalesce(refs, []) AS refs FROM evidence "
+        "WHERE question = ? ORDER BY evidence_id",
         [q],
     ).records()
-    out = []
+    if claims is None:
+        claims = _claims(store, q, only=sorted({ref for r in rows for ref in r["refs"]}))
     for r in rows:
-        refs = list(r["refs"] or [])
-        out.append(
-            {
-                "id": r["evidence_id"],
-                "description": r["description"],
-                "kind": r["kind"],
-                "credibility": r["credibility"],
-                "relevance": r["relevance"],
-                "weight": r["weight"],
-                "diagnosticity": r["diagnosticity"],
-                "sensitivity": r["sensitivity"],
-                "refs": refs,
-                "quotes": [_quote(claims[ref]) for ref in refs if ref in claims],
-            }
-        )
-    return out
+        r["quotes"] = [_quote(claims[ref]) for ref in r["refs"] if ref in claims]
+    return rows
 
 
 def _quote(c: dict[str, Any]) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from feint.assess.stage import stored_report
 from feint.config import Options
 from feint.errors import FeintError, StoreError, UsageError
 from feint.report import environment
@@ -281,7 +282,7 @@ def create_app(
     ) -> HTMLResponse:
         with db() as store:
             q = pick_question(store, question)
-            data = _ach(store, q) if q else None
+            data = matrix(store, q) if q else None
             known = questions(store)
         return page(request, "ach.html.j2", a=data, questions=known, saved=saved,
                     reassessed=reassessed)  # fmt: skip
@@ -300,12 +301,8 @@ def create_app(
         def apply() -> int:
             with db() as store:
                 q = _known_question(store, question)
-                current = _ach(store, q)["ratings"]
-                changed = [
-                    (h, e, r)
-                    for h, e, r in cells
-                    if current.get(h, {}).get(e, {}).get("rating") != r
-                ]
+                current = stored_report(store, q).matrix
+                changed = [(h, e, r) for h, e, r in cells if current.get((h, e)) != r]
                 for h, e, r in changed:
                     _set_rating(store, q, h, e, r)
                 if changed:
@@ -422,7 +419,7 @@ def create_app(
             q = pick_question(store, question)
             if q is None:
                 raise ApiError(404, "not_found", "No question assessed yet: run feint assess.")
-            return _ach(store, q)
+            return matrix(store, q)
 
     @app.post("/api/ach/ratings")
     def api_rating(body: RatingIn) -> dict[str, Any]:
@@ -430,14 +427,14 @@ def create_app(
             q = _known_question(store, body.question)
             _set_rating(store, q, body.hypothesis_id, body.evidence_id, body.rating)
             _rescore(store, q)
-            return _ach(store, q)
+            return matrix(store, q)
 
     @app.post("/api/ach/evidence", status_code=201)
     def api_evidence(body: EvidenceIn) -> dict[str, Any]:
         with db() as store:
             _add_evidence(store, body.question, body.description, body.credibility,
                           body.relevance)  # fmt: skip
-            return _ach(store, _known_question(store, body.question))
+            return matrix(store, _known_question(store, body.question))
 
     @app.get("/api/report")
     def api_report(question: str | None = None) -> dict[str, Any]:
@@ -531,15 +528,12 @@ def _known_question(store: Store, question: str) -> str:
     return q
 
 
-def _ach(store: Store, question: str) -> dict[str, Any]:
-    return matrix(store, question)
-
-
 def _set_rating(store: Store, question: str, hid: str, eid: str, rating: str) -> None:
     from feint.assess.stage import set_rating
 
-    known = {h["id"] for h in _ach(store, question)["hypotheses"]}
-    if hid not in known:
+    if not store.query(
+        "SELECT 1 FROM hypotheses WHERE hypothesis_id = ? AND question = ?", [hid, question]
+    ).rows:
         raise ApiError(404, "not_found", f"No hypothesis {hid!r} for {question!r}.")
     set_rating(store, hid, eid, rating)
 
