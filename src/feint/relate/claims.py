@@ -70,6 +70,7 @@ class Claim:
     outlet: str | None
     published: date | None
     predicate: bool = True  # its content has a verb: it asserts something
+    affiliation: str | None = None  # the source's side ("Russian"): whose "we" it is
 
     @property
     def states_something(self) -> bool:
@@ -121,7 +122,7 @@ def load_claims(store: Store) -> list[Claim]:
                coalesce(s.name, a.source_name, a.source_text), s.kind,
                a.content_text, coalesce(a.polarity, 'assert'), a.conduit_text,
                d.outlet, coalesce(a.time_resolved, d.published), ps.kind,
-               coalesce(a.predicate, true)
+               coalesce(a.predicate, true), s.affiliation
         FROM attributions a
         JOIN documents d USING (doc_id)
         LEFT JOIN sources s ON s.source_id = a.source_id
@@ -146,6 +147,7 @@ def load_claims(store: Store) -> list[Claim]:
         when,
         pkind,
         pred,
+        affiliation,
     ) in rows:
         channel = channel_of(
             kind,
@@ -168,6 +170,7 @@ def load_claims(store: Store) -> list[Claim]:
                 outlet=outlet,
                 published=when if isinstance(when, date) else None,
                 predicate=bool(pred),
+                affiliation=affiliation,
             )
         )
     return claims

@@ -5,9 +5,11 @@ neutral and contradiction, with a one-line explanation. Back-ends:
 
 - ``rules``: polarity-aware alignment of the two claims' words (``rules_judge``);
 - ``feint-nli``: feint's own cross-encoder, shipped as int8 ONNX (``onnx_judge``);
-- ``cross-encoder:PATH_OR_NAME``: any sentence-transformers NLI CrossEncoder;
-- ``A+B``: the average of two or more of the above, e.g. ``feint-nli+rules``: the
-  model for paraphrase and inference, the rules for polarity and intent frames.
+- ``cross-encoder:PATH_OR_NAME``: any sentence-transformers NLI CrossEncoder.
+
+Judges are never averaged: an average let the rules' "negation on one side" outvote
+the model and made most contradictions false. Relate asks one judge, and the rules
+may only veto or explain what it says (relations.Policy).
 
 New back-ends register a factory in ``JUDGES``; nothing subclasses anything.
 """
@@ -52,23 +54,6 @@ def judge(j: Judge, premise: str, hypothesis: str) -> Judgement:
     return j.judge_many([(premise, hypothesis)])[0]
 
 
-class EnsembleJudge:
-    """The mean of several judges' probabilities; each member's reason is kept."""
-
-    def __init__(self, members: Sequence[Judge]) -> None:
-        self.members = list(members)
-        self.name = "+".join(m.name for m in self.members)
-
-    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
-        """Verdicts for (premise, hypothesis) pairs: the members' mean, in order."""
-        verdicts = [m.judge_many(pairs) for m in self.members]
-        out = []
-        for row in zip(*verdicts, strict=True):
-            scores = {k: sum(v.scores[k] for v in row) / len(row) for k in LABELS}
-            out.append(Judgement(scores, "; ".join(v.explanation for v in row)))
-        return out
-
-
 def _rules(_: str) -> Judge:
     from feint.relate.rules_judge import RulesJudge
 
@@ -100,26 +85,28 @@ def check_spec(spec: str) -> None:
     Raises:
         UsageError: a part of the spec is not a judge's name.
     """
-    for part in spec.split("+"):
-        name, _, arg = part.strip().partition(":")
-        if name not in JUDGES:
-            raise UsageError(
-                f"No judge called {part.strip()!r}. Choose one of: rules, feint-nli, "
-                "cross-encoder:PATH_OR_NAME, or several joined by '+' (feint-nli+rules)."
-            )
-        if name == "cross-encoder" and not arg:
-            raise UsageError("Give the cross-encoder's folder or name: cross-encoder:PATH_OR_NAME.")
+    if "+" in spec:
+        raise UsageError(
+            f"Judges are no longer averaged ({spec!r}): give one judge, e.g. 'feint-nli'. "
+            "The rules judge vetoes and explains the model's contradictions by itself "
+            '([relate] rules = "veto").'
+        )
+    name, _, arg = spec.strip().partition(":")
+    if name not in JUDGES:
+        raise UsageError(
+            f"No judge called {spec.strip()!r}. Choose one of: rules, feint-nli, "
+            "cross-encoder:PATH_OR_NAME."
+        )
+    if name == "cross-encoder" and not arg:
+        raise UsageError("Give the cross-encoder's folder or name: cross-encoder:PATH_OR_NAME.")
 
 
 def get_judge(spec: str = DEFAULT_JUDGE) -> Judge:
-    """The judge a spec names: "rules", "feint-nli", "cross-encoder:PATH_OR_NAME",
-    or several of them joined by "+" (their mean), e.g. "feint-nli+rules".
+    """The judge a spec names: "rules", "feint-nli" or "cross-encoder:PATH_OR_NAME".
 
     Raises:
         UsageError: no judge of that name.
     """
     check_spec(spec)
-    if "+" in spec:
-        return EnsembleJudge([get_judge(part.strip()) for part in spec.split("+")])
-    name, _, arg = spec.partition(":")
+    name, _, arg = spec.strip().partition(":")
     return JUDGES[name](arg)

@@ -11,6 +11,7 @@ import duckdb
 
 from feint.config import RelateOptions
 from feint.relate.claims import Claim
+from feint.relate.frames import Frame
 from feint.relate.propositions import Cluster
 from feint.relate.relations import Relation
 from feint.store import Store
@@ -34,6 +35,8 @@ class Output:
     tension: list[Relation]  # those rows
     question: str | None
     question_rows: dict[int, tuple[str, float, float, str]]
+    frames: list[Frame]  # every claim's frame
+    framed: list[int]  # rows whose frame was read in this run (to store)
 
 
 def _delete_touching(
@@ -67,12 +70,15 @@ def write(
     for r in rows:
         c = claims[r]
         st, sc, conf = out.stance_rows.get(r, (None, None, None))
+        f = out.frames[r]
         claim_rows.append(
             [
                 c.claim_id, c.attr_id, c.source_id, c.channel, out.proposition_of.get(r),
-                st, sc, conf, c.content_hash,
+                st, sc, conf, c.content_hash, f.actor, f.when, f.polarity, f.event,
             ]
         )  # fmt: skip
+    # Known claims that had no frame (a store related before version 9) get theirs.
+    backfill = sorted(set(out.framed) - set(rows))
     prop_rows = [
         [
             pid,
@@ -102,9 +108,28 @@ def write(
                 "stance_score",
                 "confidence",
                 "content_hash",
+                "frame_actor",
+                "frame_time",
+                "frame_polarity",
+                "frame_event",
             ),
             claim_rows,
         )
+        if backfill:
+            conn.execute(
+                "UPDATE claims SET frame_actor = f.actor, frame_time = f.t, "
+                "frame_polarity = f.pol, frame_event = f.ev FROM (SELECT "
+                "unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS actor, "
+                "unnest(?::DATE[]) AS t, unnest(?::VARCHAR[]) AS pol, "
+                "unnest(?::BOOLEAN[]) AS ev) f WHERE claims.claim_id = f.id",
+                [
+                    [claims[r].claim_id for r in backfill],
+                    [out.frames[r].actor for r in backfill],
+                    [out.frames[r].when for r in backfill],
+                    [out.frames[r].polarity for r in backfill],
+                    [out.frames[r].event for r in backfill],
+                ],
+            )
         store.delete_where_in("propositions", "proposition_id", sorted(out.touched | out.emptied))
         store.insert_rows(
             "propositions", ("proposition_id", "label", "size", "label_claim"), prop_rows

@@ -113,18 +113,19 @@ def _is_negator(word: str) -> bool:
     return word in _NEGATIONS or word.endswith("n't") or word in _NEGATIVE_ATTITUDE
 
 
-def _negators(words: list[str]) -> list[str]:
-    """The negating words, less double negations such as "never refused"."""
+def _negators(words: list[str]) -> tuple[list[str], set[int]]:
+    """The negating words, less double negations such as "never refused"; and the
+    positions of the words that cancelled each other."""
     out: list[str] = []
     cancelled: set[int] = set()
     for i, w in enumerate(words):
         if i in cancelled or not _is_negator(w):
             continue
         if i + 1 < len(words) and words[i + 1] in _NEGATIVE_ATTITUDE:
-            cancelled.add(i + 1)  # a negator right before a negative attitude cancels it
+            cancelled |= {i, i + 1}  # a negator right before a negative attitude cancels it
             continue
         out.append(w)
-    return out
+    return out, cancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,13 +136,22 @@ class _Side:
 
     @classmethod
     def of(cls, text: str) -> _Side:
-        words = _words(text)
+        raw = _words(text)
+        negators, cancelled = _negators(raw)
+        # A double negation says the positive: "has never refused to talk" is "has
+        # always been willing to talk", so its words align (and clash) as those.
+        words = [
+            ("always" if w == "never" else "willing" if w in _NEGATIVE_ATTITUDE else "")
+            if i in cancelled else w
+            for i, w in enumerate(raw)
+        ]  # fmt: skip
+        words = [w for w in words if w]
         units = frozenset(
             _CONCEPT_OF.get(w) or _stem(w)
             for w in words
             if w not in _STOP and w not in _NEGATIONS and w not in _NEGATIVE_ATTITUDE
         )
-        return cls(words, units, _negators(words))
+        return cls(words, units, negators)
 
 
 def _verdict(label: str, strength: float, why: str) -> Judgement:

@@ -15,13 +15,15 @@ claim's stance (a new question, a relabelled proposition), the tension rows of e
 pair touching that claim are made again from the stances and the earlier verdicts
 (``open_pairs``: the pairs judged to neither contradict nor corroborate).
 
+Every claim gets a frame first (frames.py): the actor its content is about, the
+date it refers to and its polarity, stored with the claim. A claim about another
+actor than the proposition's or the question's is neutral toward it without a judge
+call, and a pair about two actors is not judged (relations.py).
+
 Stance is the judge's P(entailment) - P(contradiction) with the claim as premise and
 the proposition as hypothesis: support at ``stance_threshold`` or more, oppose at
-minus that or less, neutral between. The default, 0.30, is a judgement rather than
-a fit: nli/dev.jsonl (SICK and ConjNLI) prefers 0.5 for its own labels (macro-F1
-0.573 against 0.473 at 0.3, feint-nli+rules), but NLI's "neutral" includes claims
-that lean one way without implying it, which is exactly what stance must count.
-There is no stance-labelled training or dev set to fit it on.
+minus that or less, neutral between; the threshold is chosen on the domain set's
+dev split (data/semantics, ``feint eval semantics``).
 """
 
 from __future__ import annotations
@@ -34,13 +36,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from feint.config import RelateOptions
+from feint.errors import UsageError
 from feint.relate.claims import Claim, load_claims, outdated_claims
 from feint.relate.embed import Embedder, SentenceTransformerEmbedder, embed_cached
+from feint.relate.frames import Frame, FrameInput, FrameReader, same_actor
 from feint.relate.judge import Judge, Judgement, check_spec, get_judge
 from feint.relate.neighbours import knn
 from feint.relate.output import Output, write
 from feint.relate.propositions import Cluster, central, communities, join_existing
 from feint.relate.relations import (
+    Policy,
     Relation,
     StanceOf,
     candidate_pairs,
@@ -67,6 +72,7 @@ class RelateReport:
     propositions: int = 0
     new_propositions: int = 0
     judged_pairs: int = 0  # candidate pairs with no common origin, judged both ways
+    other_actor_pairs: int = 0  # near neighbours passed over: their frames name two actors
     relations: Counter[str] = field(default_factory=Counter)
     question_stances: Counter[str] = field(default_factory=Counter)
 
@@ -89,6 +95,8 @@ def relate(
     force: bool = False,
     judge: Judge | None = None,
     embedder: Embedder | None = None,
+    frame_reader: FrameReader | None = None,
+    referee: Judge | None = None,
     progress: ProgressFn | None = None,
 ) -> RelateReport:
     """Relate the store's claims.
@@ -98,12 +106,15 @@ def relate(
         options: judge, model, k and thresholds.
         question: a proposition to take every claim's stance toward (``stances``).
         force: forget earlier claims, propositions and relations and redo them.
-        judge, embedder: loaded back-ends (loaded from options when None).
+        judge, embedder, frame_reader, referee: loaded back-ends (loaded from options
+            when None; the referee is the rules judge when ``options.rules`` is "veto").
         progress: called as (step, done, total).
     """
     options = options or RelateOptions()
     if judge is None:
         check_spec(options.judge)  # a bad name fails now, even with nothing to do
+    if options.rules not in ("veto", "off"):
+        raise UsageError(f'[relate] rules = {options.rules!r}: use "veto" or "off".')
     question = " ".join(question.split()) if question else None
     report = RelateReport()
     if force:
@@ -127,14 +138,22 @@ def relate(
         report.propositions = _count(store, "propositions")
         return report
     judge = judge or get_judge(options.judge)
+    if referee is None and options.rules == "veto":
+        referee = get_judge("rules")
     embedder = embedder or SentenceTransformerEmbedder(
         options.embed_model, batch_size=options.embed_batch_size
     )
     step = _stepper(progress)
+    reader = frame_reader or FrameReader.load(options.frame_model)
+    frames, framed = _frames(store, claims, known, reader)
+    step("frames")(1, 1)
+    question_frame = reader.read(FrameInput(question)) if question else None
     vectors, report.embedded = embed_cached(
         store, embedder, [c.content for c in claims], progress=step("embed")
     )
-    neighbours, sims = knn(vectors, max(options.k, options.cluster_k))
+    # Three times k neighbours, so that k remain once those about another actor are
+    # dropped (candidates below).
+    neighbours, sims = knn(vectors, max(3 * options.k, options.cluster_k))
     step("neighbours")(1, 1)
     by_row = {c.claim_id: i for i, c in enumerate(claims)}
 
@@ -181,18 +200,25 @@ def relate(
         judge,
         options.stance_threshold,
         step("stance"),
+        lambda r: frames[props[proposition_of[r]].label],
+        frames,
     )
     for row in restance:  # the label claim supports itself by definition
         if props[proposition_of[row]].label == row:
             stance_rows[row] = ("support", 1.0, 1.0)
 
     question_rows: dict[int, tuple[str, float, float, str]] = {}
-    if question:
-        verdicts = judge.judge_many([(claims[r].statement, question) for r in asked])
-        for r, v in zip(asked, verdicts, strict=True):
+    if question and question_frame is not None:
+        # A claim about another actor is neutral toward the question, unjudged.
+        about = [r for r in asked if same_actor(frames[r], question_frame)]
+        verdicts = judge.judge_many([(claims[r].statement, question) for r in about])
+        for r, v in zip(about, verdicts, strict=True):
             st, sc = stance_of(v, options.stance_threshold)
             question_rows[r] = (st, sc, max(v.scores.values()), v.explanation)
-            report.question_stances[st] += 1
+        for r in set(asked) - set(about):
+            why = f"about {frames[r].actor_text or frames[r].actor}, not the question's actor"
+            question_rows[r] = ("neutral", 0.0, 1.0, why)
+        report.question_stances.update(question_rows[r][0] for r in asked)
 
     # Relations among the k nearest neighbours that touch a new claim, judged.
     on_label, on_question = _stances_by_row(store, claims, by_row, props, fresh)
@@ -207,26 +233,28 @@ def relate(
         own = [on_label[r]] if r in on_label else []
         return own + [(q, st, sc) for q, (st, sc) in sorted(on_question.get(r, {}).items())]
 
-    pairs = candidate_pairs(
-        neighbours[:, : options.k],
-        sims[:, : options.k],
-        options.candidate_min_similarity,
-        set(new),
+    near, near_sims, report.other_actor_pairs = same_actor_neighbours(
+        neighbours, sims, frames, options.k
     )
-    relations, report.judged_pairs = relate_pairs(
-        claims, pairs, judge, stances, progress=step("relations")
+    pairs = candidate_pairs(near, near_sims, options.candidate_min_similarity, set(new))
+    policy = Policy(
+        options.contradiction_threshold, options.frame_window_days, referee, options.tension_min
     )
-    decided = {(r.claim_a, r.claim_b) for r in relations if r.kind != "tension"}
+    relations, judged = relate_pairs(
+        claims, pairs, judge, stances, frames=frames, policy=policy, progress=step("relations")
+    )
+    report.judged_pairs = len(judged)
+    decided = {frozenset((r.claim_a, r.claim_b)) for r in relations if r.kind != "tension"}
     open_pairs = [  # judged, and neither contradicting nor corroborating
         (claims[i].claim_id, claims[j].claim_id)
-        for i, j, _ in pairs
-        if (claims[i].claim_id, claims[j].claim_id) not in decided
-        and claims[i].states_something
-        and claims[j].states_something
+        for i, j, _ in judged
+        if frozenset((claims[i].claim_id, claims[j].claim_id)) not in decided
     ]
     # Old claims whose stances moved: their open pairs' tension again, without the judge.
     moved = (set(asked) | set(stance_rows)) - set(new)
-    tension = _retension(store, claims, by_row, moved, set(new), stances, judge.name)
+    tension = _retension(
+        store, claims, by_row, moved, set(new), stances, judge.name, options.tension_min
+    )
     report.relations.update(r.kind for r in relations + tension)
 
     write(
@@ -246,12 +274,45 @@ def relate(
             tension=tension,
             question=question,
             question_rows=question_rows,
+            frames=frames,
+            framed=framed,
         ),
         options,
         embedder.name,
         judge.name,
     )
     return report
+
+
+def same_actor_neighbours(
+    neighbours: np.ndarray, sims: np.ndarray, frames: list[Frame], k: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Each row's k nearest neighbours that may be about its own actor (frames.py),
+    and how many nearer ones were passed over as about another actor.
+
+    Rows with fewer such neighbours are padded with themselves at similarity -1,
+    which ``candidate_pairs`` drops. Frame-compatible neighbours, not merely the
+    nearest, are what the judge should see: a claim's nearest are often the other
+    side's claims on the same topic, which no judge call should set against it.
+    """
+    n = len(neighbours)
+    near = np.tile(np.arange(n)[:, None], (1, k))
+    near_sims = np.full((n, k), -1.0, dtype=np.float32)
+    passed = 0
+    for i in range(n):
+        taken = 0
+        for j, s in zip(neighbours[i], sims[i], strict=True):
+            j = int(j)
+            if j == i:
+                continue
+            if not same_actor(frames[i], frames[j]):
+                passed += 1
+                continue
+            near[i, taken], near_sims[i, taken] = j, s
+            taken += 1
+            if taken == k:
+                break
+    return near, near_sims, passed
 
 
 def _stepper(progress: ProgressFn | None) -> Callable[[str], Callable[[int, int], None]]:
@@ -272,9 +333,17 @@ def _judge_stances(
     judge: Judge,
     threshold: float,
     progress: Callable[[int, int], None],
+    hypothesis_frame: Callable[[int], Frame],
+    frames: list[Frame],
     batch: int = 512,
 ) -> dict[int, tuple[str, float, float]]:
+    """Stances toward each row's hypothesis; neutral, unjudged, when the claim is
+    about another actor than the hypothesis."""
     out: dict[int, tuple[str, float, float]] = {}
+    for r in rows:
+        if not same_actor(frames[r], hypothesis_frame(r)):
+            out[r] = ("neutral", 0.0, 1.0)
+    rows = [r for r in rows if r not in out]
     for start in range(0, len(rows), batch):
         part = rows[start : start + batch]
         verdicts = judge.judge_many([(claims[r].statement, hypothesis(r)) for r in part])
@@ -283,6 +352,35 @@ def _judge_stances(
             out[r] = (st, sc, max(v.scores.values()))
         progress(min(start + batch, len(rows)), len(rows))
     return out
+
+
+def _frames(
+    store: Store, claims: list[Claim], known: dict[str, str | None], reader: FrameReader
+) -> tuple[list[Frame], list[int]]:
+    """Every claim's frame: stored for known claims, read for the rest; and the rows
+    read now (to store)."""
+    stored = {
+        r[0]: Frame(r[1], None, r[2], r[3], bool(r[4]))
+        for r in store.query(
+            "SELECT claim_id, frame_actor, frame_time, frame_polarity, frame_event FROM claims "
+            "WHERE frame_polarity IS NOT NULL"
+        ).rows
+    }
+    todo = [i for i, c in enumerate(claims) if c.claim_id not in known or c.claim_id not in stored]
+    read = reader.read_many(
+        [
+            FrameInput(
+                claims[i].content,
+                speaker=claims[i].source_name,
+                affiliation=claims[i].affiliation,
+                when=claims[i].published,
+                deny=claims[i].polarity == "deny",
+            )
+            for i in todo
+        ]
+    )
+    fresh = dict(zip(todo, read, strict=True))
+    return [fresh.get(i) or stored[c.claim_id] for i, c in enumerate(claims)], todo
 
 
 def _count(store: Store, table: str) -> int:
@@ -383,6 +481,7 @@ def _retension(
     new: set[int],
     stances: StanceOf,
     judge_name: str,
+    least: float = 0.0,
 ) -> list[Relation]:
     """Tension rows, made again, of the open pairs of old claims that touch ``moved``.
 
@@ -406,4 +505,4 @@ def _retension(
         ia, ib = by_row.get(a), by_row.get(b)
         if ia is not None and ib is not None and ia not in new and ib not in new:
             pairs.add((min(ia, ib), max(ia, ib)))
-    return tension_pairs(claims, sorted(pairs), judge_name, stances)
+    return tension_pairs(claims, sorted(pairs), judge_name, stances, least)

@@ -320,8 +320,22 @@ _V7: Final[tuple[str, ...]] = (
 # counts as having one, as before.
 _V8: Final[tuple[str, ...]] = ("ALTER TABLE attributions ADD COLUMN predicate BOOLEAN",)
 
+# Version 9: each claim's frame (relate/frames.py): the actor its content is about
+# (an actor group such as RUSSIA, or an unknown actor's own name; NULL when the
+# holder is a pronoun or a common noun), the date it refers to, its polarity, and
+# whether it recounts an act done rather than an intention or a position.
+# Relations gain the kind 'shift' (no schema change: kind is free text): one actor's
+# position contradicted by its own later one, more than the frame window apart.
+_V9: Final[tuple[str, ...]] = (
+    "ALTER TABLE claims ADD COLUMN frame_actor VARCHAR",
+    "ALTER TABLE claims ADD COLUMN frame_time DATE",
+    "ALTER TABLE claims ADD COLUMN frame_polarity VARCHAR",
+    "ALTER TABLE claims ADD COLUMN frame_event BOOLEAN",
+)
+
 MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = (
     (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), (6, _V6), (7, _V7), (8, _V8),
+    (9, _V9),
 )  # fmt: skip
 """(version, statements) in order; the last version is what this feint writes."""
 
