@@ -70,6 +70,7 @@ def render_html(data: dict[str, Any]) -> str:
         .render(
             r=data,
             contradictions=data["contradictions"][:MAX_CONTRADICTIONS],
+            shifts=data["shifts"][:MAX_CONTRADICTIONS],
             max_sources=MAX_SOURCES,
             max_quotes=MAX_QUOTES,
             timing_chart=timing_chart(data["timing"], data["question"]),

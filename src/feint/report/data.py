@@ -57,11 +57,12 @@ def gather(
     claims = _claims(store, q)
     evidence = _evidence(store, q, claims) if q else []
     contradictions = _contradictions(store, claims)
+    shifts = _contradictions(store, claims, ("shift",))
     saydo = _saydo(store, q, claims) if q else []
     cited: set[str] = set()
     for e in evidence:
         cited.update(ref["doc_id"] for ref in e["quotes"])
-    for c in contradictions:
+    for c in contradictions + shifts:
         cited.update((c["a"]["doc_id"], c["b"]["doc_id"]))
     for g in saydo:
         cited.update(c["doc_id"] for c in g["claims"])
@@ -78,6 +79,7 @@ def gather(
         "ratings": _ratings(store, q) if q else {},
         "sources": _sources(store),
         "contradictions": contradictions,
+        "shifts": shifts,
         "saydo": saydo,
         "timing": _timing(store, q),
         "documents": _documents(store, None if all_documents else cited),
@@ -220,11 +222,17 @@ def _sources(store: Store) -> list[dict[str, Any]]:
     ]
 
 
-def _contradictions(store: Store, claims: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Contradicting and tense pairs, strongest first, both sides quoted."""
+def _contradictions(
+    store: Store,
+    claims: dict[str, dict[str, Any]],
+    kinds: tuple[str, ...] = ("contradicts", "tension"),
+) -> list[dict[str, Any]]:
+    """Contradicting and tense pairs (or shifts: one position changed over time),
+    strongest first, both sides quoted."""
     rows = store.query(
         "SELECT claim_a, claim_b, kind, score, method, explanation FROM relations "
-        "WHERE kind IN ('contradicts', 'tension') ORDER BY kind, score DESC, claim_a, claim_b"
+        "WHERE list_contains(?, kind) ORDER BY kind, score DESC, claim_a, claim_b",
+        [list(kinds)],
     ).rows
     return [
         {

@@ -115,6 +115,16 @@ def to_markdown(data: dict[str, Any], max_pairs: int, max_sources: int, max_quot
             f"  - {_quote(p['a'])}",
             f"  - {_quote(p['b'])}",
         ]
+    shifts = data["shifts"]
+    out += ["", "## Changed positions", ""]
+    out += [f"{min(len(shifts), max_pairs)} of {len(shifts)} pairs: a later claim reverses an "
+            "earlier one about the same actor (the earlier first)."]  # fmt: skip
+    for p in shifts[:max_pairs]:
+        out += [
+            f"- {p['kind']} ({p['score'] or 0:.2f}, {p['method']}): {_text(p['explanation'])}",
+            f"  - {_quote(p['a'])}",
+            f"  - {_quote(p['b'])}",
+        ]
     out += ["", "## Words against deeds", ""]
     for g in data["saydo"]:
         out.append(

@@ -404,7 +404,7 @@ def create_app(
         kind: str = "contradicts", page_no: int = 1, page_size: int = PAGE_SIZE
     ) -> dict[str, Any]:
         kinds = tuple(k.strip() for k in kind.split(","))
-        unknown = set(kinds) - {"contradicts", "tension", "corroborates", "repeats"}
+        unknown = set(kinds) - {"contradicts", "shift", "tension", "corroborates", "repeats"}
         if unknown:
             raise ApiError(
                 400, "bad_kind", f"Unknown relation kind(s): {', '.join(sorted(unknown))}."
