@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -124,6 +124,8 @@ def contradictions_cmd(
     Recall: gold conflicting pairs that feint relates as contradicts (or tension).
     Precision: of feint's relations between claims matched to gold attributions, the
     share that are gold pairs (a lower bound: the gold list is not exhaustive).
+    Stance precision: the share of those relations whose two claims have opposite
+    gold stances toward P1 (support against oppose).
 
     Example:
 
@@ -137,10 +139,13 @@ def contradictions_cmd(
     if as_json:
         typer.echo(json.dumps(scores))
         return
-    table = Table("relations counted", "recall", "precision", "predicted")
+    table = Table("relations counted", "recall", "precision", "stance precision", "predicted")
     for kind in ("contradicts", "contradicts_or_tension"):
         s = scores[kind]
-        table.add_row(kind, f"{s['recall']:.3f}", f"{s['precision']:.3f}", str(s["predicted"]))
+        table.add_row(
+            kind, f"{s['recall']:.3f}", f"{s['precision']:.3f}", f"{s['stance_precision']:.3f}",
+            str(s["predicted"]),
+        )  # fmt: skip
     console.print(table)
     console.print(
         f"{scores['gold_pairs_matched']} of {scores['gold_pairs']} gold pairs matched to claims; "
@@ -150,3 +155,91 @@ def contradictions_cmd(
     if "stance" in scores:
         st = scores["stance"]
         console.print(f"Stance agreement on {st['n']} claims: {st['accuracy']:.3f}.")
+
+
+@app.command("semantics")
+def semantics_cmd(
+    folder: Annotated[
+        Path, typer.Argument(help="The domain set's folder, with stance/ and relation/.")
+    ] = Path("data/semantics"),
+    split: Annotated[
+        list[str] | None, typer.Option(help="Split(s) to score: dev, test or train [dev].")
+    ] = None,
+    judge_name: JudgeOption = "feint-nli",
+    config: Annotated[
+        Path | None, typer.Option(help="A TOML file whose [relate] thresholds to use.")
+    ] = None,
+    sweep: Annotated[
+        bool,
+        typer.Option(help="Precision and recall at each threshold, to choose them on dev."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score stance and relations on the domain set, as relate takes them.
+
+    Stance: per-label precision, recall and F1 and macro-F1, toward each line's
+    question. Relations: contradicts, shift, agrees and compatible, per label. Both
+    per hard case too. Thresholds come from the config ([relate]).
+
+    Examples:
+
+      feint eval semantics data/semantics --split dev --split test
+
+      feint eval semantics --split dev --sweep --json
+    """
+    from feint.config import load_options
+    from feint.relate.frames import FrameReader
+    from feint.relate.judge import get_judge
+    from feint.relate.relations import Policy
+    from feint.relate.semantics_eval import evaluate
+    from feint.relate.semantics_eval import sweep as sweep_fn
+
+    opts = load_options(config).relate
+    judge = get_judge(judge_name)
+    referee = get_judge("rules") if opts.rules == "veto" else None
+    policy = Policy(opts.contradiction_threshold, opts.frame_window_days, referee)
+    reader = FrameReader.load(opts.frame_model)
+    results: list[dict[str, Any]] = []
+    for name in split or ["dev"]:
+        if sweep:
+            grid = [round(0.10 + 0.05 * i, 2) for i in range(18)]
+            results.append({"split": name, **sweep_fn(folder, name, judge, reader, policy, grid)})
+        else:
+            results.append(
+                evaluate(
+                    folder,
+                    name,
+                    judge,
+                    reader,
+                    stance_threshold=opts.stance_threshold,
+                    policy=policy,
+                )
+            )
+    if as_json:
+        typer.echo(json.dumps(results))
+        return
+    for res in results:
+        if sweep:
+            table = Table("threshold", "contradicts P", "contradicts R", "stance macro-F1")
+            for c, s in zip(res["contradicts"], res["stance"], strict=True):
+                table.add_row(
+                    f"{c['threshold']:.2f}", f"{c['p']:.3f}", f"{c['r']:.3f}",
+                    f"{s['macro_f1']:.3f}",
+                )  # fmt: skip
+            console.print(f"[bold]{res['split']}[/bold]")
+            console.print(table)
+            continue
+        for task in ("stance", "relation"):
+            s = res[task]
+            table = Table("label", "P", "R", "F1", "gold", "predicted")
+            for label, v in s["per_label"].items():
+                table.add_row(
+                    label, f"{v['p']:.3f}", f"{v['r']:.3f}", f"{v['f1']:.3f}",
+                    str(v["gold"]), str(v["predicted"]),
+                )  # fmt: skip
+            console.print(
+                f"[bold]{res['split']} {task}[/bold]: {s['n']} pairs, accuracy "
+                f"{s['accuracy']:.3f}, macro-F1 {s['macro_f1']:.3f}",
+                highlight=False,
+            )
+            console.print(table)
