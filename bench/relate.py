@@ -9,9 +9,12 @@ measures
 * candidates: the k-nearest-neighbour search (exact below 8,000 claims, the IVF
   index above) and the unordered candidate pairs it yields, against n·k and n^2,
   and, up to --recall-max claims, the index's recall against exact search;
-* judging: pairs/s of the judge, both directions, on up to --judge-max pairs (all of
-  them when there are fewer); the time for all pairs is extrapolated from that rate
-  and marked so.
+* frames: claims/s through the frame reader (a spaCy parse of each content), and
+  the candidate pairs left once pairs about two different actors are dropped: the
+  pairs the judge sees, per claim (issue 11 aims at 5 or fewer);
+* judging: pairs/s of the judge, both directions, on up to --judge-max of those
+  pairs (all of them when there are fewer); the time for all pairs is extrapolated
+  from that rate and marked so.
 
     .venv/bin/python bench/relate.py                      # N = 10,000 and 100,000
     .venv/bin/python bench/relate.py --sizes 1000 10000 --judge rules --json
@@ -29,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from feint.relate.embed import SentenceTransformerEmbedder
+from feint.relate.frames import FrameInput, FrameReader, same_actor
 from feint.relate.judge import get_judge
 from feint.relate.neighbours import EXACT_LIMIT, knn
 from feint.relate.relations import candidate_pairs
@@ -69,10 +73,16 @@ def run(n: int, k: int, judge_name: str, judge_max: int, recall_max: int) -> dic
     idx, sims = knn(vectors, k)
     knn_s = time.perf_counter() - t
     pairs = candidate_pairs(idx, sims, 0.37)
+    candidates = len(pairs)
     recall = None
     if EXACT_LIMIT < n <= recall_max:
         exact, _ = knn(vectors, k, exact_limit=n + 1)
         recall = float(np.mean([len(set(a) & set(b)) / k for a, b in zip(exact, idx, strict=True)]))
+    reader = FrameReader.load()
+    t = time.perf_counter()
+    frames = reader.read_many([FrameInput(x) for x in texts])
+    frames_s = time.perf_counter() - t
+    pairs = [(i, j, s) for i, j, s in pairs if same_actor(frames[i], frames[j])]
     judge = get_judge(judge_name)
     sample = pairs[:judge_max]
     texts_pairs = [(texts[i], texts[j]) for i, j, _ in sample]
@@ -90,7 +100,10 @@ def run(n: int, k: int, judge_name: str, judge_max: int, recall_max: int) -> dic
         "knn_claims_per_s": round(n / knn_s, 1),
         "index": "exact" if n <= EXACT_LIMIT else "ivf",
         "ivf_recall_at_k": None if recall is None else round(recall, 3),
-        "candidate_pairs": len(pairs),
+        "frames_claims_per_s": round(n / frames_s, 1),
+        "candidate_pairs": candidates,
+        "judged_pairs": len(pairs),
+        "judged_pairs_per_claim": round(len(pairs) / n, 2),
         "n_times_k": n * k,
         "n_squared_pairs": n * (n - 1) // 2,
         "judge": judge.name,
@@ -105,8 +118,8 @@ def run(n: int, k: int, judge_name: str, judge_max: int, recall_max: int) -> dic
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    ap.add_argument("--k", type=int, default=20)
-    ap.add_argument("--judge", default="feint-nli+rules")
+    ap.add_argument("--k", type=int, default=10, help="neighbours per claim ([relate] k)")
+    ap.add_argument("--judge", default="feint-nli")
     ap.add_argument("--judge-max", type=int, default=5_000, help="pairs judged per size, at most")
     ap.add_argument("--recall-max", type=int, default=20_000, help="exact search up to this N")
     ap.add_argument("--json", action="store_true")
@@ -129,7 +142,9 @@ def _print(r: dict[str, object]) -> None:
         f"kNN ({r['index']}) {r['knn_s']}s = {r['knn_claims_per_s']} claims/s"
         f"{'' if recall is None else f', recall@k {recall}'}  "
         f"pairs {r['candidate_pairs']:,} (n·k {r['n_times_k']:,}; "
-        f"n^2/2 {r['n_squared_pairs']:,})  judge {r['judge_pairs_per_s']} pairs/s = "
+        f"n^2/2 {r['n_squared_pairs']:,})  frames {r['frames_claims_per_s']} claims/s, "
+        f"judged {r['judged_pairs']:,} = {r['judged_pairs_per_claim']} per claim  "
+        f"judge {r['judge_pairs_per_s']} pairs/s = "
         f"{r['judge_claims_per_s']} claims/s, all pairs {r['judge_all_pairs_s']}s{extrapolated}"
     )
 
