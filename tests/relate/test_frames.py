@@ -53,6 +53,9 @@ def test_unknown_actors_keep_their_own_name() -> None:
         ("Moscow is unwilling to negotiate", "", None, "RUSSIA", "negative"),
         ("Peskov denied that Putin was ready", "", None, "RUSSIA", "negative"),
         ("Peskov did not deny that Putin was ready", "", None, "RUSSIA", "positive"),
+        # Perceiving: the one seen is the holder, and "no sign" or doubt is a denial.
+        ("US officials see no sign Russia is ready for talks", "", None, "RUSSIA", "negative"),
+        ("Western officials doubt that Putin is ready", "", None, "RUSSIA", "negative"),
         ("Hamas refused to release more hostages", "", None, "HAMAS", "negative"),
         ("the Coastal Terminals Association will strike", "", None,
          "coastal terminals association", "positive"),

@@ -57,8 +57,11 @@ _ACTS: Final = frozenset(
     destroy damage injure wound occupy storm take down shoot kill repel retreat liberate
     target pound raid""".split()
 )
+# Verbs of perceiving or judging: "US officials see no sign that Russia is ready" is
+# about Russia's readiness, seen by the US.
+_PERCEIVING: Final = frozenset("see doubt find detect notice assess view".split())
 # Reporting verbs that deny what they report.
-_DENYING: Final = frozenset({"deny", "dismiss", "reject", "refute"})
+_DENYING: Final = frozenset({"deny", "dismiss", "reject", "refute", "doubt"})
 # Heads whose meaning negates their clause, as "not" does.
 _NEGATIVE_HEADS: Final = frozenset(
     """refuse reject deny dismiss decline oppose rule unwilling unready uninterested
@@ -182,15 +185,19 @@ def _clause_head(doc: Doc) -> tuple[Token | None, Token | None, bool]:
         return None, None, False
     head, reporter, denied = sents[0].root, None, False
     for _ in range(2):
-        if head.lemma_.lower() not in _REPORTING:
+        lemma = head.lemma_.lower()
+        if lemma not in _REPORTING and lemma not in _PERCEIVING:
             break
         clause = next((c for c in head.children if c.dep_ in ("ccomp", "xcomp")), None)
+        # "see no sign (that) Russia is ready": the clause hangs on the object.
+        evidence = next((c for c in head.children if c.dep_ == "dobj"), None)
+        if clause is None and evidence is not None and lemma in _PERCEIVING:
+            clause = next((c for c in evidence.children if c.dep_ in ("acl", "ccomp")), None)
+            denied ^= any(g.dep_ == "det" and g.lower_ == "no" for g in evidence.children)
         if clause is None:
             break
         reporter = _subject(head) or reporter
-        denied ^= head.lemma_.lower() in _DENYING and not any(
-            c.dep_ == "neg" for c in head.children
-        )
+        denied ^= lemma in _DENYING and not any(c.dep_ == "neg" for c in head.children)
         head = clause
     return head, reporter, denied
 
