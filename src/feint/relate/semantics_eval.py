@@ -26,9 +26,10 @@ from typing import Any, Final
 
 from feint.errors import UsageError
 from feint.relate.claims import Claim
-from feint.relate.frames import FrameInput, FrameReader, same_actor
+from feint.relate.frames import FrameInput, FrameReader
 from feint.relate.judge import Judge, Judgement
 from feint.relate.relations import Policy, relate_pairs
+from feint.relate.stance import judge_stances
 
 STANCES: Final = ("support", "oppose", "neutral")
 RELATIONS: Final = ("contradicts", "shift", "agrees", "compatible")
@@ -108,16 +109,15 @@ def predict_stances(
     threshold: float,
 ) -> list[str]:
     """Stance of each row's claim toward its question, as relate takes it."""
-    from feint.relate.stage import stance_of
-
     claims = reader.read_many([FrameInput(r["claim"], speaker=r.get("source", "")) for r in rows])
     questions = reader.read_many([FrameInput(r["question"]) for r in rows])
-    about = [i for i in range(len(rows)) if same_actor(claims[i], questions[i])]
-    verdicts = judge.judge_many([(rows[i]["claim"], rows[i]["question"]) for i in about])
-    pred = ["neutral"] * len(rows)
-    for i, v in zip(about, verdicts, strict=True):
-        pred[i] = stance_of(v, threshold)[0]
-    return pred
+    taken = judge_stances(
+        [(r["claim"], r["question"]) for r in rows],
+        list(zip(claims, questions, strict=True)),
+        judge,
+        threshold,
+    )
+    return [t.stance for t in taken]
 
 
 def _claim(row: dict[str, Any], side: str) -> Claim:

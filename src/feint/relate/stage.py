@@ -40,7 +40,7 @@ from feint.errors import UsageError
 from feint.relate.claims import Claim, load_claims, outdated_claims
 from feint.relate.embed import Embedder, SentenceTransformerEmbedder, embed_cached
 from feint.relate.frames import Frame, FrameInput, FrameReader, same_actor
-from feint.relate.judge import Judge, Judgement, check_spec, get_judge
+from feint.relate.judge import Judge, check_spec, get_judge
 from feint.relate.neighbours import knn
 from feint.relate.output import Output, write
 from feint.relate.propositions import Cluster, central, communities, join_existing
@@ -52,6 +52,7 @@ from feint.relate.relations import (
     relate_pairs,
     tension_pairs,
 )
+from feint.relate.stance import judge_stances
 from feint.store import Store
 
 log = logging.getLogger(__name__)
@@ -75,16 +76,6 @@ class RelateReport:
     other_actor_pairs: int = 0  # near neighbours passed over: their frames name two actors
     relations: Counter[str] = field(default_factory=Counter)
     question_stances: Counter[str] = field(default_factory=Counter)
-
-
-def stance_of(verdict: Judgement, threshold: float) -> tuple[str, float]:
-    """(support | oppose | neutral, P(entailment) - P(contradiction))."""
-    score = verdict.scores["entailment"] - verdict.scores["contradiction"]
-    if score >= threshold:
-        return "support", score
-    if score <= -threshold:
-        return "oppose", score
-    return "neutral", score
 
 
 def relate(
@@ -209,16 +200,16 @@ def relate(
 
     question_rows: dict[int, tuple[str, float, float, str]] = {}
     if question and question_frame is not None:
-        # A claim about another actor is neutral toward the question, unjudged.
-        about = [r for r in asked if same_actor(frames[r], question_frame)]
-        verdicts = judge.judge_many([(claims[r].statement, question) for r in about])
-        for r, v in zip(about, verdicts, strict=True):
-            st, sc = stance_of(v, options.stance_threshold)
-            question_rows[r] = (st, sc, max(v.scores.values()), v.explanation)
-        for r in set(asked) - set(about):
-            why = f"about {frames[r].actor_text or frames[r].actor}, not the question's actor"
-            question_rows[r] = ("neutral", 0.0, 1.0, why)
-        report.question_stances.update(question_rows[r][0] for r in asked)
+        taken = judge_stances(
+            [(claims[r].statement, question) for r in asked],
+            [(frames[r], question_frame) for r in asked],
+            judge,
+            options.stance_threshold,
+        )
+        question_rows = {
+            r: (t.stance, t.score, t.confidence, t.why) for r, t in zip(asked, taken, strict=True)
+        }
+        report.question_stances.update(t.stance for t in taken)
 
     # Relations among the k nearest neighbours that touch a new claim, judged.
     on_label, on_question = _stances_by_row(store, claims, by_row, props, fresh)
@@ -335,23 +326,16 @@ def _judge_stances(
     progress: Callable[[int, int], None],
     hypothesis_frame: Callable[[int], Frame],
     frames: list[Frame],
-    batch: int = 512,
 ) -> dict[int, tuple[str, float, float]]:
-    """Stances toward each row's hypothesis; neutral, unjudged, when the claim is
-    about another actor than the hypothesis."""
-    out: dict[int, tuple[str, float, float]] = {}
-    for r in rows:
-        if not same_actor(frames[r], hypothesis_frame(r)):
-            out[r] = ("neutral", 0.0, 1.0)
-    rows = [r for r in rows if r not in out]
-    for start in range(0, len(rows), batch):
-        part = rows[start : start + batch]
-        verdicts = judge.judge_many([(claims[r].statement, hypothesis(r)) for r in part])
-        for r, v in zip(part, verdicts, strict=True):
-            st, sc = stance_of(v, threshold)
-            out[r] = (st, sc, max(v.scores.values()))
-        progress(min(start + batch, len(rows)), len(rows))
-    return out
+    """(stance, score, confidence) of each row's claim toward its hypothesis."""
+    taken = judge_stances(
+        [(claims[r].statement, hypothesis(r)) for r in rows],
+        [(frames[r], hypothesis_frame(r)) for r in rows],
+        judge,
+        threshold,
+        progress,
+    )
+    return {r: (t.stance, t.score, t.confidence) for r, t in zip(rows, taken, strict=True)}
 
 
 def _frames(
