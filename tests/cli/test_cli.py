@@ -180,6 +180,36 @@ def test_demo_runs_the_flow_on_the_bundled_case(tmp_path: Path) -> None:
                               "(SELECT count(*) FROM attributions) AS attributions",
                               "--db", db, "--json").stdout)[0]  # fmt: skip
     assert counts["claims"] == counts["attributions"] > 0
+
+    # One entity per person across the store (issue 12): the ten people cited most are
+    # each one entity, under one name.
+    def rows(sql: str) -> list[dict[str, object]]:
+        out: list[dict[str, object]] = json.loads(feint("query", sql, "--db", db, "--json").stdout)
+        return out
+
+    people = rows(
+        "SELECT name, count(DISTINCT entity_id) AS n FROM entities WHERE kind IN "
+        "('named_official', 'named_person') GROUP BY name ORDER BY sum(mentions) DESC LIMIT 10"
+    )
+    assert len(people) == 10 and all(p["n"] == 1 for p in people), people
+    assert {"Vladimir Putin", "Dmitry Peskov", "Sergey Lavrov"} <= {p["name"] for p in people}
+    surnames = rows(
+        "SELECT e.name FROM entities e JOIN entities f ON e.entity_id <> f.entity_id "
+        "AND f.name LIKE '% ' || e.name AND e.kind = f.kind WHERE e.name NOT LIKE '% %' "
+        "AND e.kind IN ('named_official', 'named_person')"
+    )
+    assert surnames == [], surnames  # "Putin" joined "Vladimir Putin"
+    pronouns = rows(
+        "SELECT name FROM sources WHERE lower(name) IN ('he', 'she', 'it', 'they', 'we', "
+        "'him', 'her', 'them', 'us', 'i', 'something', 'copy', 'that', 'this')"
+    )
+    assert pronouns == [], pronouns
+    on_record = rows(
+        "SELECT c.claim_id FROM claims c JOIN sources s USING (source_id) "
+        "WHERE s.kind = 'named_official' AND c.channel = 'private_anonymous' "
+        "AND c.attr_id IN (SELECT attr_id FROM attributions WHERE parent_id IS NULL)"
+    )
+    assert on_record == [], on_record  # an on-record named official is never anonymous
     # The corpus's gold contradictions and stances, scored on the demo's store.
     if not CORPUS.is_dir():
         if os.environ.get("CI"):

@@ -77,6 +77,7 @@ def _find(doc: Doc, doc_date: date | None, cue_model: CueModel | None) -> list[A
     found = sp.dedupe(found)
     if cue_model is not None:
         found.extend(_model_reports(doc, quotes, found, cue_model))
+    found = [f for f in found if _speech(doc, f)]
     found.extend(_quote_reports(doc, quotes, found))
     spans = [sp.char_spans(doc, f, quotes, doc_date) for f in found]
     order = sorted(range(len(found)), key=lambda i: spans[i].content[0])
@@ -114,6 +115,38 @@ def _find(doc: Doc, doc_date: date | None, cue_model: CueModel | None) -> list[A
     return _inherit(out, doc_date)
 
 
+_LOOKS: Final = lx.INFERENCE_VERBS | {"seem", "appear", "look", "sound"}
+_AGENT_ENTS: Final = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+_AGENT_HEADS: Final = (
+    lx.ANONYMOUS_HEADS | lx.OFFICIAL_HEADS | lx.MEDIA_HEADS | lx.ANALYST_HEADS
+    | lx.DOCUMENT_HEADS | lx.TITLE_WORDS | lx.EVIDENCE_HEADS
+)  # fmt: skip
+
+
+def _speech(doc: Doc, f: sp.Candidate) -> bool:
+    """Is the candidate communication or cognition, not a deed or an inference?
+
+    A deed ("the House passed a bill") is an event, and an event or a thing cannot
+    speak ("recent attacks show that ...": the writer's inference), nor can a
+    placeholder the parse left as a subject ("something", "that").
+    """
+    if f.cue_lemma in lx.ACTION_VERBS:
+        return False
+    if f.source_head is None:
+        return True
+    head = doc[f.source_head]
+    if head.dep_ == "nsubjpass" and f.cue_lemma in lx.ADDRESSEE_VERBS:
+        return False  # "Peskov was asked about it": the one spoken to
+    if head.ent_type_ in _AGENT_ENTS or head.pos_ == "PROPN":
+        return True
+    lemma, lower = head.lemma_.lower(), head.lower_
+    if lower in lx.NON_SOURCES or lemma in lx.NON_AGENT_HEADS or lower in lx.NON_AGENT_HEADS:
+        return False
+    if f.cue_lemma in lx.INFERENCE_VERBS and head.pos_ == "NOUN":
+        return lemma in _AGENT_HEADS or lower in _AGENT_HEADS
+    return True
+
+
 def _inherit(atts: list[Attribution], doc_date: date | None) -> list[Attribution]:
     """A nested report takes its parent's source as conduit and its parent's time
     when it has none of its own. Parents are strictly larger, so there are no cycles;
@@ -149,7 +182,7 @@ def _verb_reports(doc: Doc, quotes: Sequence[QuoteRegion]) -> Iterable[sp.Candid
             continue
         if lemma in lx.CATENATIVES and any(c.dep_ == "xcomp" for c in tok.children):
             continue  # "continues to report": the cue is found at "report"
-        if sx.citing_frame(tok):
+        if sx.citing_frame(tok) or sx.cites_for(tok):
             continue  # "cited officials as confirming that": found at "confirming"
         comps = [c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i]
         comps = comps or [c for c in tok.children if c.dep_ == "ccomp"]
@@ -175,21 +208,43 @@ def _verb_reports(doc: Doc, quotes: Sequence[QuoteRegion]) -> Iterable[sp.Candid
         )
         found.polarity = sx.polarity(tok)
         citing = sx.citing_head(tok)
+        cited = sx.citing_modifier(tok)
+        subj = None
         if citing is not None:
-            obj = next(c for c in citing.children if c.dep_ == "dobj")
+            source_tok, conduit_tok = citing
             found.method = Method.CITING
+            found.source, found.source_head = sx.subtree(source_tok), source_tok.i
+            if conduit_tok is not None:
+                found.conduit = sx.subtree(conduit_tok)
+        elif cited is not None:  # "The paper, citing three officials, said ..."
+            obj = next(c for c in cited.children if c.dep_ == "dobj")
+            found.method = Method.CITING
+            found.cue, found.cue_lemma = (cited.i, cited.i + 1), cited.lemma_.lower()
             found.source, found.source_head = sx.subtree(obj), obj.i
-            subj = sx.subject(citing)
+            subj = sx.subject(tok)
             if subj is not None:
-                found.conduit = sx.subtree(subj)
+                found.conduit = sx.source_span(subj)
+                if found.conduit[1] > cited.left_edge.i > found.conduit[0]:
+                    found.conduit = sp.trim_punct(doc, found.conduit[0], cited.left_edge.i)
         else:
             subj = sx.subject(tok)
+            if subj is not None and sx.passive(tok) and lemma in lx.ADDRESSEE_VERBS:
+                # "Peskov was asked about it": Peskov listened; the asker, if named,
+                # is the agent ("by reporters").
+                subj = next(
+                    (g for c in tok.children if c.dep_ == "agent"
+                     for g in c.children if g.dep_ == "pobj"), None,
+                )  # fmt: skip
+                if subj is None:
+                    continue
             if subj is not None:
                 if subj.lower_ == "it" and subj.dep_ == "nsubjpass":
                     subj = None  # "it was reported that": no source
                 else:
                     found.source, found.source_head = sx.source_span(subj), sx.source_head(subj)
             found.conduit = sx.addressee(tok)
+        if not comps and head.ent_type_ in ("GPE", "LOC", "FAC"):
+            continue  # "attacked Kharkiv", "hit Kyiv": a deed done to a place
         if found.source is None and found.cue is not None and not sx.passive(tok):
             continue  # an imperative or a fragment: no one is reporting
         if subj is not None and subj.lower_ in sx.FIRST_PERSON and sx.in_quote(tok, quotes):
@@ -205,8 +260,10 @@ def _model_reports(
     taken = {i for f in found if f.cue for i in range(*f.cue)}
     covered_heads = {i for f in found if f.content for i in range(*f.content)}
     for tok in candidates(doc):
-        if tok.i in taken or sx.citing_frame(tok):
+        if tok.i in taken or sx.citing_frame(tok) or sx.cites_for(tok):
             continue
+        if tok.pos_ == "VERB" and sx.citing_modifier(tok) is not None:
+            continue  # "The paper, citing X, said": found with "citing" as its cue
         if model.probability(tok, quotes) < model.threshold:
             continue
         subj = (
@@ -215,6 +272,8 @@ def _model_reports(
             else next((c for c in tok.children if c.dep_ == "poss"), None)
         )
         comps = [c for c in tok.children if c.dep_ in ("ccomp", "acl") and c.i > tok.i]
+        if not comps and tok.lemma_.lower() in _LOOKS:
+            continue  # "has shown a willingness", "seems determined": how one acts
         head = comps[0] if comps else sx.object_complement(tok, "say")
         if head is None:
             head = next((c for c in tok.children if c.i > tok.i and c.dep_ in (

@@ -9,6 +9,9 @@ only) or the path of a model trained with ``train/cue_model.py``.
 
 from __future__ import annotations
 
+import re
+from typing import Final
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -41,6 +44,43 @@ def resolve_cue_model(setting: str) -> CueModel | None:
     if setting == "builtin":
         return builtin_model()
     return CueModel.load(setting)
+
+
+# "KYIV, March 3 (Reuters) - " at the start of a paragraph: the dateline is not the
+# subject of the first sentence.
+_DATELINE: Final = re.compile(
+    r"(?m)^[A-Z][A-Z .'’-]{1,30}(?:,[^\n]{0,40}?)?(?:\s*\([^)\n]{1,30}\))?\s+[-–—]+\s+(?=\S)"
+)
+
+
+@Language.component("feint_paragraphs")
+def paragraphs(doc: Doc) -> Doc:
+    """A blank line ends a sentence ("officials say\n\nThree officials told ..." is a
+    headline and a sentence, not one sentence), and so does the line break after a
+    short line without a stop (a headline or a caption line above the body). Runs
+    before the parser, which keeps boundaries set before it. Hard-wrapped prose, whose
+    lines are long, runs on across single line breaks."""
+    for m in _DATELINE.finditer(doc.text):
+        after = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+        if after is not None and after.start > 0:
+            doc[after.start].is_sent_start = True
+    line_start = 0
+    for tok in doc:
+        breaks = tok.text_with_ws.count("\n")
+        if not breaks:
+            continue
+        nxt = tok.i + 1
+        while nxt < len(doc) and doc[nxt].is_space:
+            nxt += 1
+        if nxt >= len(doc):
+            break
+        words = [t for t in doc[line_start : tok.i + 1] if not (t.is_punct or t.is_space)]
+        last = next((t for t in reversed(doc[line_start : tok.i + 1]) if not t.is_space), None)
+        heading = 0 < len(words) <= 12 and last is not None and not last.is_punct
+        if breaks >= 2 or heading or sum(t.text_with_ws.count("\n") for t in doc[tok.i : nxt]) >= 2:
+            doc[nxt].is_sent_start = True
+        line_start = nxt
+    return doc
 
 
 @Language.factory(

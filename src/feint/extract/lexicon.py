@@ -22,7 +22,8 @@ REPORTING_VERBS: Final = frozenset(
     assure reassure inform brief notify advise testify tweet post complain lament
     acknowledge observe remark comment respond reply answer retort counter agree
     mention boast predict question doubt speculate posit insist concede confide
-    affirm aver guarantee swear recommend order instruct ask wonder continue""".split()
+    affirm aver guarantee swear recommend order instruct ask wonder continue show
+    demonstrate prove""".split()
 )
 
 # Verbs that attribute a stance or a speech act through an object or a preposition
@@ -36,9 +37,65 @@ OBJECT_CUE_VERBS: Final = frozenset(
     denounce echo boast prefer defend discuss question decline refuse vow promise warn
     remind respond refer point argue write announce recall propose note explain declare
     acknowledge reply tweet reveal predict confirm deny insist conclude claim state
-    suggest add ask report show tell slam blast condemn thank applaud welcome attack
+    suggest add ask report tell slam blast condemn thank applaud welcome
     challenge blame credit label dub hope worry agree joke mock learn list repeat name
-    charge post seem appear""".split()
+    charge post""".split()
+)
+# Left out of OBJECT_CUE_VERBS although PolNeAR often marks them: "seems determined",
+# "appears ready" and "has shown a willingness" describe how someone looks or acts,
+# not what they said (issue 12: only communication and cognition are attributions).
+# "show" still heads a report with a clause ("the data show that ...").
+
+# Deeds, never cues, whatever the cue model scores them at ("the House passed a bill",
+# "Russia launched 40 drones", "signed the decree"): a report of an act is an event,
+# not an attribution.
+ACTION_VERBS: Final = frozenset(
+    """pass approve adopt sign ratify enact veto launch fire strike hit kill shoot bomb
+    shell capture seize take advance withdraw retreat deploy send invade occupy destroy
+    intercept mobilise mobilize build buy sell pay cut meet visit travel arrive
+    host hold open close move transfer free arrest detain sanction ban impose
+    lift freeze win lose vote elect appoint fire resign attend attack""".split()
+)
+
+# Verbs that read a conclusion off evidence ("recent attacks show that ...", "the
+# figures suggest ..."): a report only when a speaker, an outlet or a document is
+# their subject, never an event or a thing (NON_AGENT_HEADS).
+INFERENCE_VERBS: Final = frozenset(
+    "show demonstrate prove indicate suggest reveal signal mean illustrate highlight".split()
+)
+
+# Heads of noun phrases that cannot speak: events, acts, abstractions, and the
+# placeholders a parse error leaves as a subject ("something", "that", "copy").
+# An attribution whose source is one of them is not an attribution.
+NON_AGENT_HEADS: Final = frozenset(
+    """attack attacks strike strikes operation operations offensive offensives war
+    fighting battle battles barrage barrages blast blasts explosion explosions shelling
+    bombardment advance advances move moves step steps decision decisions development
+    developments event events contradiction contradictions territory end part problem
+    problems pattern record history fact facts situation escalation evidence sign signs
+    trend trends package packages talks meeting meetings summit visit truce
+    ceasefire something nothing everything anything copy this that these those which
+    what whatever it's its""".split()
+)
+
+# Things that can "show" or "suggest" a finding as a report does: data, polls and
+# studies (PolNeAR marks "polls show that ..." as an attribution).
+EVIDENCE_HEADS: Final = frozenset(
+    """data poll polls survey surveys figure figures study studies research numbers
+    statistics analysis results finding findings count counts tally estimate
+    estimates""".split()
+)
+
+# Verbs whose passive subject is the one spoken to, not the speaker ("Peskov was asked
+# about the report", "officials were told that ..."): the source is the agent, if any.
+ADDRESSEE_VERBS: Final = frozenset(
+    "ask tell inform brief notify advise question remind urge warn assure reassure".split()
+)
+
+# Words that stand in for a source without naming one: never a source themselves.
+# "he" and "she" resolve to the person they refer to, or the source is unresolved.
+NON_SOURCES: Final = frozenset(
+    "something nothing everything anything copy this that these those which what it's its".split()
 )
 # Prepositions that can carry such a complement ("responded to", "boasted about").
 OBJECT_CUE_PREPS: Final = frozenset("to about of for on with against as".split())
@@ -96,7 +153,7 @@ MEDIA_HEADS: Final = frozenset(
 )
 ANALYST_HEADS: Final = frozenset(
     """analyst analysts expert experts observer observers researcher researchers
-    scholar scholars commentator commentators think-tank institute""".split()
+    scholar scholars commentator commentators think-tank tank institute""".split()
 )
 DOCUMENT_HEADS: Final = frozenset(
     """document documents memorandum memo letter decree file files draft text cable

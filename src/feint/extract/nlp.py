@@ -48,6 +48,7 @@ def load_pipeline(model: str, cue_model: str = "builtin") -> Language:
             f"The spaCy pipeline {model!r} lacks {', '.join(missing)}; feint needs a "
             "tagger, a parser, a lemmatizer and NER (e.g. en_core_web_sm)."
         )
+    nlp.add_pipe("feint_paragraphs", before="parser")
     nlp.add_pipe(COMPONENT, last=True, config={"cue_model": cue_model})
     log.info("loaded %s (%s)", model, ", ".join(nlp.pipe_names))
     return nlp

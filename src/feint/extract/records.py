@@ -41,11 +41,12 @@ class TextSpan:
 class SourceProfile:
     """Who a source is, as far as the text says (see ``feint.sources.profile``)."""
 
-    name: str
+    name: str | None  # None when a pronoun finds no referent (kind "unresolved")
     kind: str
     count: int | None
     affiliation: str | None
     access: str | None
+    role: str | None = None  # the title the text gives ("Kremlin spokesman")
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,11 +25,13 @@ from spacy.language import Language
 from feint.config import ExtractOptions
 from feint.extract.nlp import load_pipeline, pipe_attributions
 from feint.extract.records import Attribution
+from feint.sources import entities
 from feint.store import Store
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION: Final = "rules-2"  # 2: attributions say whether content has a predicate
+# 2: attributions say whether content has a predicate; 3: speakers resolved (issue 12)
+EXTRACTOR_VERSION: Final = "rules-3"
 
 ProgressFn = Callable[[int, int], None]
 """progress(done, total) after each batch of documents."""
@@ -41,7 +43,7 @@ _ATTR_COLUMNS: Final = (
     "polarity", "hedged", "time_text", "time_resolved", "method", "source_name", "predicate",
 )  # fmt: skip
 _SOURCE_COLUMNS: Final = (
-    "source_id", "name", "kind", "count", "affiliation", "access", "doc_id"
+    "source_id", "name", "kind", "count", "affiliation", "access", "doc_id", "role"
 )  # fmt: skip
 
 
@@ -81,6 +83,9 @@ def extract(
     total_ok = store.query("SELECT count(*) FROM documents WHERE status = 'ok'").rows[0][0]
     report = ExtractReport(skipped=int(total_ok) - len(todo))
     if not todo:
+        if store.query("SELECT count(*) FROM sources WHERE entity_id IS NULL AND name IS NOT NULL"
+                       ).rows[0][0]:  # fmt: skip
+            entities.rebuild(store)  # a store extracted before entities existed
         return report
     nlp = nlp or load_pipeline(options.model, options.cue_model)
     model = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
@@ -94,6 +99,7 @@ def extract(
         if progress is not None:
             progress(done, len(todo))
     record_errors(store, report.errors)
+    entities.rebuild(store)
     return report
 
 
@@ -149,10 +155,13 @@ def _write(store: Store, parsed: Sequence[tuple[str, list[Attribution]]], model:
         for a in atts:
             sid = None
             if a.profile is not None:
-                sid = source_id(doc_id, a.profile.name, a.profile.kind)
                 p = a.profile
+                # An unresolved pronoun is a source of its own (kind 'unresolved', no
+                # name): "he" in one paragraph need not be "he" in another.
+                name = p.name if p.name is not None else f"unresolved {a.index}"
+                sid = source_id(doc_id, name, p.kind)
                 source_rows.setdefault(
-                    sid, [sid, p.name, p.kind, p.count, p.affiliation, p.access, doc_id]
+                    sid, [sid, p.name, p.kind, p.count, p.affiliation, p.access, doc_id, p.role]
                 )
             attr_rows.append(_attr_row(doc_id, ids, a, sid))
     now = datetime.now(UTC).replace(tzinfo=None)

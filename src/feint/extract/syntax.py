@@ -55,8 +55,26 @@ def object_complement(tok: Token, lemma: str) -> Token | None:
 def parenthetical(tok: Token) -> tuple[int, int] | None:
     """ "This campaign, he says, is different": the clause around a reporting verb
     the parser hung on it as a parenthetical."""
+    doc = tok.doc
+    first = tok.left_edge.i
+    while first < tok.i and doc[first].is_punct:
+        first += 1
+    if (
+        tok.dep_ in ("conj", "ccomp")
+        and tok.head.i < tok.i
+        and any(c.dep_ in SUBJECTS for c in tok.children)
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "prep") for c in tok.children)
+        and first > 0
+        and doc[first - 1].text == ","
+    ):
+        # "P, the institute assessed", "P, The Times reported, citing ...": the parser
+        # made the report a conjunct or a complement of P.
+        lo = tok.head.left_edge.i
+        return (lo, first - 1) if first - 1 - lo > 2 else None
     if tok.dep_ not in ("parataxis", "ccomp") or (tok.head.i < tok.i and tok.dep_ == "ccomp"):
         return None
+    if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in lx.REPORTING_VERBS:
+        return None  # "Russia attacked Kharkiv, the governor said": the other's content
     host = tok.head
     lo, hi = host.left_edge.i, host.right_edge.i + 1
     left, right = (lo, tok.left_edge.i), (tok.right_edge.i + 1, hi)
@@ -97,16 +115,56 @@ def citing_frame(tok: Token) -> bool:
     )
 
 
-def citing_head(tok: Token) -> Token | None:
-    """For "cited X as confirming": the citing verb, when tok is "confirming"."""
+def citing_head(tok: Token) -> tuple[Token, Token | None] | None:
+    """For "cited X as confirming" (tok is "confirming"): (X, the one who cited X).
+
+    Also the passive "X was quoted by Y as saying": (X, Y), Y the conduit or None.
+    """
     head = tok.head
     if tok.dep_ == "pcomp" and head.lower_ == "as":
         head = head.head
     elif not (tok.dep_ == "advcl" and tok.tag_ == "VBG" and subject(tok) is None):
         return None
-    if head.lemma_.lower() in lx.CITING_VERBS and any(c.dep_ == "dobj" for c in head.children):
-        return head
+    if head.lemma_.lower() not in lx.CITING_VERBS:
+        return None
+    obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+    if obj is not None:
+        return obj, subject(head)
+    if passive(head):
+        subj = next((c for c in head.children if c.dep_ == "nsubjpass"), None)
+        by = next((c for c in head.children if c.dep_ == "agent"), None)
+        pobj = next((g for g in by.children if g.dep_ == "pobj"), None) if by else None
+        if subj is not None:
+            return subj, pobj
     return None
+
+
+def citing_modifier(tok: Token) -> Token | None:
+    """ "The paper, citing three officials, said ..." (or "quoting"): the participle that
+    names the reporting verb's real source. Returns "citing" when ``tok`` is the
+    reporting verb it hangs on (directly or through the verb's subject)."""
+    places = [tok] + [c for c in tok.children if c.dep_ in SUBJECTS]
+    for host in places:
+        for c in host.children:
+            if (
+                c.lemma_.lower() in ("cite", "quote")
+                and c.tag_ == "VBG"
+                and c.dep_ in ("advcl", "acl", "xcomp", "conj")
+                and any(g.dep_ == "dobj" for g in c.children)
+                and not citing_frame(c)
+            ):
+                return c
+    return None
+
+
+def cites_for(tok: Token) -> bool:
+    """Is ``tok`` a "citing X" participle that a reporting verb takes as its source?"""
+    if tok.lemma_.lower() not in ("cite", "quote") or tok.tag_ != "VBG":
+        return False
+    host = tok.head
+    verb = host.head if host.dep_ in SUBJECTS else host
+    found = citing_modifier(verb) if verb.lemma_.lower() in lx.REPORTING_VERBS else None
+    return found is not None and found.i == tok.i
 
 
 def cue_span(tok: Token) -> tuple[int, int]:

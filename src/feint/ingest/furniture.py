@@ -9,6 +9,8 @@ rules here are general, not a list of known strings:
   follow, subscribe, share, press, click ...) or points at a social account,
   newsletter, cookie notice, copyright line or "read more" link;
 - ``all_caps``: a short line in capitals (section labels, banners);
+- ``caption``: a photo caption or credit ("FILE PHOTO: ...", "Photo: Jane Doe/AFP",
+  "Jane Doe/Reuters");
 - ``stray_headline``: a short line without sentence punctuation that stands
   between paragraphs of the body (related-story headlines, navigation).
 
@@ -69,6 +71,18 @@ _IMPERATIVE: Final = re.compile(
     r"support|register|like|bookmark|get|sign|you can also|don't miss|do not miss)\b(?!-)"
 )
 _READER: Final = re.compile(r"(?i)\b(?:us|our|you|your)\b")
+# Captions and photo credits: never a source or a content. (A byline stays in the
+# text, where it names the author; the line break after it ends its sentence, see
+# extract/component.py.)
+_CAPTION: Final = re.compile(
+    r"""(?ix)^\W*(?:
+        (?:file\ )?(?:photo|image|picture|photograph|video|caption|illustration)s?
+            (?:\ credit)?\s*[:|]
+        | (?:credit|source)\s*:\s*\S+(?:\ \S+){0,6}\s*$
+        | [A-Z][\w.'-]*(?:\ [A-Z][\w.'-]*){0,3}\s*/\s*(?:[A-Z][\w.'-]*)(?:\ [A-Z][\w.'-]*){0,2}
+            (?:\ via\ \S+)?\s*$
+    )"""
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +252,8 @@ def _strong_rule(text: str) -> str | None:
         and (not _SENTENCE_END.search(flat) or _READER.search(flat))
     ):
         return "call_to_action"
+    if n <= 40 and _CAPTION.match(flat):
+        return "caption"
     letters = [c for c in flat if c.isalpha()]
     if 2 <= n <= 12 and len(letters) >= 6 and all(c.isupper() for c in letters):
         return "all_caps"

@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import BinaryIO
+from typing import BinaryIO, Final
 
 from feint.config import IngestOptions
 from feint.ingest.fetch import make_client
@@ -66,6 +66,23 @@ def doc_id_for(text: str) -> str:
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
 
 
+_TITLE_MAX_WORDS: Final = 20
+
+
+def plain_title(text: str) -> str | None:
+    """The title of a plain-text document: a short first line set off by a blank
+    line ("Kremlin says no talks planned\n\nMoscow's spokesman said ..."), as a
+    headline is. Other first lines are the body's first sentence, not a title."""
+    head, sep, rest = text.lstrip().partition("\n")
+    if not sep or (not rest.startswith(("\n", "\r\n")) and not rest.lstrip(" \t").startswith("\n")):
+        return None
+    head = head.strip()
+    words = head.split()
+    if not words or len(words) > _TITLE_MAX_WORDS or head.endswith((".", ",", ";")):
+        return None
+    return head
+
+
 def make_document(item: Extracted, options: IngestOptions, metadata: Metadata) -> DocumentRow:
     """A ``documents`` row from extracted text: furniture removed, id computed,
     and rejected when nothing is left or the text is not English."""
@@ -101,7 +118,7 @@ def make_document(item: Extracted, options: IngestOptions, metadata: Metadata) -
         status="ok",
         url=item.url,
         outlet=item.outlet,
-        title=item.title,
+        title=item.title or (plain_title(cleaned.text) if item.format == "text" else None),
         published=item.published,
         language=language,
         text=cleaned.text,

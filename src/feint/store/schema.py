@@ -333,9 +333,27 @@ _V9: Final[tuple[str, ...]] = (
     "ALTER TABLE claims ADD COLUMN frame_event BOOLEAN",
 )
 
+# Version 10: one entity per real-world source across the store (issue 12). Sources
+# keep their per-document rows, with the title the text gives and the entity they
+# are; an unresolved pronoun is a source of kind 'unresolved' with no name.
+_V10: Final[tuple[str, ...]] = (
+    """
+    CREATE TABLE entities (
+        entity_id   VARCHAR PRIMARY KEY,
+        name        VARCHAR NOT NULL,
+        kind        VARCHAR,
+        affiliation VARCHAR,
+        role        VARCHAR,
+        mentions    INTEGER NOT NULL
+    )
+    """,
+    "ALTER TABLE sources ADD COLUMN role VARCHAR",
+    "ALTER TABLE sources ADD COLUMN entity_id VARCHAR",
+)
+
 MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = (
     (1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), (6, _V6), (7, _V7), (8, _V8),
-    (9, _V9),
+    (9, _V9), (10, _V10),
 )  # fmt: skip
 """(version, statements) in order; the last version is what this feint writes."""
 
