@@ -16,7 +16,7 @@ from typing import Final
 
 from feint.store import Store
 
-CHANNELS: Final = ("private_anonymous", "public_official", "media", "analyst")
+CHANNELS: Final = ("private_anonymous", "public_official", "media", "analyst", "unresolved")
 
 # Source kind -> channel. Unnamed officials speak privately when someone relays them
 # ("officials told Reuters"); unrelayed ("officials said") they speak on the record.
@@ -45,6 +45,8 @@ def channel_of(kind: str | None, *, relayed: bool, relayed_by_anonymous: bool) -
         relayed_by_anonymous: the enclosing report's source is itself unnamed, as in
             "sources say Shoigu told them ...": what a named official said in private.
     """
+    if kind == "unresolved":
+        return "unresolved"  # "he said" with no one named: neither anonymous nor on record
     if kind == "anonymous_official":
         return "private_anonymous" if relayed else "public_official"
     if kind in ("named_official", "official_body") and relayed_by_anonymous:

@@ -18,7 +18,7 @@ from feint.assess.timing import supporting_claims
 from feint.errors import UsageError
 from feint.store import Store
 
-CHANNELS = ("private_anonymous", "public_official", "media", "analyst")
+CHANNELS = ("private_anonymous", "public_official", "media", "analyst", "unresolved")
 RATING_ORDER = ("CC", "C", "N", "I", "II", "NA")
 
 

@@ -25,12 +25,14 @@ CHANNEL_COLOURS = {
     "public_official": "#0072B2",
     "media": "#009E73",
     "analyst": "#CC79A7",
+    "unresolved": "#999999",
 }
 CHANNEL_LABELS = {
     "private_anonymous": "private, anonymous",
     "public_official": "public, official",
     "media": "media",
     "analyst": "analyst",
+    "unresolved": "speaker unresolved",
 }
 
 
