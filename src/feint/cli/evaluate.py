@@ -26,6 +26,16 @@ def polnear_cmd(
         str, typer.Option(help='Cue model: "builtin", "none" (rules only) or a path.')
     ] = "builtin",
     limit: Annotated[int | None, typer.Option(help="Score only the first N articles.")] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            help='"rules" (spaCy rules and the cue model), "tagger" (feint-tagger alone) or '
+            '"union" (the rules with the tagger\'s boundaries, plus its attributions where '
+            "the rules found no cue). Default: tagger, which wins on PolNeAR dev: exact F1 "
+            "source 0.760 (rules 0.668, union 0.723), cue 0.674 (0.600, 0.650), content "
+            "0.480 (0.396, 0.485); content overlap F1 0.884 (0.776, 0.868)."
+        ),
+    ] = "tagger",
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score attribution extraction on a corpus in PolNeAR's layout.
@@ -33,19 +43,22 @@ def polnear_cmd(
     Exact-span and token-overlap precision, recall and F1 for source, cue and content,
     micro-averaged over the articles (one annotator per article).
 
-    Example:
+    Examples:
 
       feint eval polnear ../shared/data/polnear/dev --json
+
+      feint eval polnear ../shared/data/polnear/dev --method tagger
     """
     from feint.extract.nlp import load_pipeline
     from feint.extract.polnear import evaluate
 
-    nlp = load_pipeline(model, cue_model)
+    nlp = None if method == "tagger" else load_pipeline(model, cue_model)
     with progress_bar() as bar:
         task = bar.add_task("eval", total=None)
         scores = evaluate(
             folder, nlp, limit,
             progress=lambda n, total: bar.update(task, completed=n, total=total),
+            method=method,
         )  # fmt: skip
     if as_json:
         typer.echo(json.dumps(scores))
