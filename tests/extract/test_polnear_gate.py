@@ -1,5 +1,6 @@
 """Quality gate: attribution scores on PolNeAR dev must not fall below the floors
-pinned in polnear_floors.json (trafilatura's eval_gate is the model)."""
+pinned in polnear_floors.json (trafilatura's eval_gate is the model), for the
+method ``feint eval polnear`` scores by default (rules, tagger or their union)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from feint.extract.polnear import evaluate
+from feint.extract.polnear import DEFAULT_METHOD, evaluate
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
@@ -24,8 +25,10 @@ def test_scores_on_polnear_dev_stay_above_the_floors(nlp: Language) -> None:
         if os.environ.get("CI"):
             pytest.fail(f"PolNeAR dev is missing at {DEV}; CI must have ../shared beside the repo")
         pytest.skip(f"PolNeAR dev not found at {DEV}")
-    scores = evaluate(DEV, nlp)
-    floors = json.loads(FLOORS.read_text("utf-8"))["floors"]
+    pinned = json.loads(FLOORS.read_text("utf-8"))
+    assert pinned["method"] == DEFAULT_METHOD, "pin floors for the default method"
+    scores = evaluate(DEV, nlp, method=DEFAULT_METHOD)
+    floors = pinned["floors"]
     below = {}
     for key, spec in floors.items():
         role, kind, metric = key.split(".")
