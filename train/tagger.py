@@ -20,6 +20,9 @@ Dev (../shared/data/polnear/dev) is only scored, never trained on.
     .venv/bin/python train/tagger.py --limit 40 --epochs 1   # a quick check of the path
     .venv/bin/python train/tagger.py --export-only           # re-export the checkpoint
 
+Every run exports over the shipped model (as train/nli.py does): after a quick check,
+restore it with git.
+
 The shipped model is the first command as it stands (3 epochs, batch 16, lr 8e-5,
 seed 13, training windows overlapping by 64 pieces: 840 articles, 4,420 windows, 831
 steps), 44 minutes on 2 shared cores; 23 MB int8. On dev, alone: exact F1 source
