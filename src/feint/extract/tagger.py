@@ -11,7 +11,6 @@ attribution and adds the tagger's where the rules found no cue.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -22,8 +21,8 @@ from typing import Any, Final
 import numpy as np
 from spacy.tokens import Doc
 
-from feint.errors import ModelNotFoundError
 from feint.extract.records import Attribution, Method, Polarity, TextSpan
+from feint.onnx_model import load
 
 ROLES: Final = ("source", "cue", "content")
 # Windows per inference batch; articles rarely need more than ten.
@@ -61,29 +60,14 @@ class Tagger:
     name = "feint-tagger"
 
     def __init__(self, folder: str | Path) -> None:
-        import onnxruntime
-        from tokenizers import Tokenizer
-
-        folder = Path(folder)
-        try:
-            self.meta: dict[str, Any] = json.loads((folder / "meta.json").read_text("utf-8"))
-            self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = 0
-            self.session = onnxruntime.InferenceSession(
-                str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
-            )
-        except Exception as e:  # OSError, ValueError, and onnxruntime's own exceptions
-            raise ModelNotFoundError(
-                f"Cannot load the feint-tagger model from {str(folder)!r} ({e}). Reinstall "
-                "feint, or retrain it with 'python train/tagger.py'."
-            ) from e
+        model = load(folder, "feint-tagger", "python train/tagger.py")
+        self.meta, self.tokenizer, self.session = model.meta, model.tokenizer, model.session
+        self._inputs = model.inputs
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
         self.labels: tuple[str, ...] = tuple(self.meta["labels"])
         self.max_len = int(self.meta.get("max_len", 256))
         self.overlap = int(self.meta.get("overlap", 128))
-        self._inputs = {i.name for i in self.session.get_inputs()}
         vocab = self.tokenizer.get_vocab()
         self._cls, self._sep = vocab["[CLS]"], vocab["[SEP]"]
 

@@ -7,15 +7,13 @@ its tokenizer and a meta.json that records how it was made.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from feint.errors import ModelNotFoundError
+from feint.onnx_model import load
 from feint.relate.judge import LABELS, Judgement
 
 # Pairs per inference batch, in the order given. The int8 model quantises its
@@ -31,28 +29,13 @@ class OnnxJudge:
     name = "feint-nli"
 
     def __init__(self, folder: str | Path) -> None:
-        import onnxruntime
-        from tokenizers import Tokenizer
-
-        folder = Path(folder)
-        try:
-            self.meta: dict[str, Any] = json.loads((folder / "meta.json").read_text("utf-8"))
-            self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = 0
-            self.session = onnxruntime.InferenceSession(
-                str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
-            )
-        except (OSError, ValueError, RuntimeError, Exception) as e:  # onnxruntime raises its own
-            raise ModelNotFoundError(
-                f"Cannot load the feint-nli model from {str(folder)!r} ({e}). Reinstall "
-                "feint, or retrain it with 'python train/nli.py'."
-            ) from e
+        model = load(folder, "feint-nli", "python train/nli.py")
+        self.meta, self.tokenizer, self.session = model.meta, model.tokenizer, model.session
+        self._inputs = model.inputs
         max_len = int(self.meta.get("max_len", 128))
         self.tokenizer.enable_truncation(max_len)
         self.tokenizer.enable_padding()
         self.labels = tuple(self.meta.get("labels", LABELS))
-        self._inputs = {i.name for i in self.session.get_inputs()}
 
     @classmethod
     def builtin(cls) -> OnnxJudge:

@@ -1,0 +1,48 @@
+"""Loading feint's shipped ONNX models (feint-nli, feint-tagger) with onnxruntime and
+tokenizers only: no torch at inference, and one clear error when a model is missing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from feint.errors import ModelNotFoundError
+
+
+@dataclass(frozen=True, slots=True)
+class OnnxModel:
+    """A model folder as loaded: meta.json, the tokenizer and the inference session."""
+
+    meta: dict[str, Any]
+    tokenizer: Any  # tokenizers.Tokenizer
+    session: Any  # onnxruntime.InferenceSession
+    inputs: frozenset[str]  # the input names the graph takes
+
+
+def load(folder: str | Path, name: str, retrain: str) -> OnnxModel:
+    """``model.onnx``, ``tokenizer.json`` and ``meta.json`` from ``folder``.
+
+    Raises:
+        ModelNotFoundError: a file is missing or unreadable; says how to get it back
+            (``retrain``: the command that makes the model again).
+    """
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+    folder = Path(folder)
+    try:
+        meta: dict[str, Any] = json.loads((folder / "meta.json").read_text("utf-8"))
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 0
+        session = onnxruntime.InferenceSession(
+            str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+    except Exception as e:  # OSError, ValueError, and onnxruntime's own exceptions
+        raise ModelNotFoundError(
+            f"Cannot load the {name} model from {str(folder)!r} ({e}). Reinstall feint, or "
+            f"retrain it with {retrain!r}."
+        ) from e
+    return OnnxModel(meta, tokenizer, session, frozenset(i.name for i in session.get_inputs()))
