@@ -84,7 +84,7 @@ def _find(doc: Doc, doc_date: date | None, cue_model: CueModel | None) -> list[A
     found = [found[i] for i in order]
     spans = [spans[i] for i in order]
     parents = sp.nest(spans)
-    resolver = SourceResolver(doc)
+    resolver = SourceResolver(doc, quotes)
     out: list[Attribution] = []
     for i, (f, cs) in enumerate(zip(found, spans, strict=True)):
         source = sp.text_span(doc, cs.source) if cs.source else None

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
 from typing import Final
@@ -21,6 +22,7 @@ from typing import Final
 from spacy.tokens import Doc, Span, Token
 
 from feint.extract import lexicon as lx
+from feint.extract.quotes import QuoteRegion, find_quotes
 from feint.extract.records import SourceProfile
 
 _DETERMINERS: Final = re.compile(r"^(?:the|a|an|its|their|his|her|another|other)\s+", re.I)
@@ -121,11 +123,14 @@ def _norm_word(w: str) -> str:
     return lx.AFFILIATIONS.get(w, w).lower()
 
 
-def _quoted_positions(doc: Doc) -> set[int]:
-    from feint.extract.quotes import find_quotes
-
-    regions = find_quotes(doc.text)
-    return {t.i for t in doc for q in regions if q.start <= t.idx < q.end}
+def _quoted_positions(doc: Doc, quotes: Sequence[QuoteRegion] | None) -> set[int]:
+    """Tokens inside a quotation (the regions found already, when the caller has them)."""
+    regions = find_quotes(doc.text) if quotes is None else quotes
+    starts = [t.idx for t in doc]
+    out: set[int] = set()
+    for q in regions:  # tokens by binary search: a document has many tokens, few quotes
+        out.update(range(bisect_left(starts, q.start), bisect_left(starts, q.end)))
+    return out
 
 
 class SourceResolver:
@@ -141,7 +146,7 @@ class SourceResolver:
     pronoun is never an anonymous source.
     """
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, quotes: Sequence[QuoteRegion] | None = None) -> None:
         self.doc = doc
         people = [e for e in doc.ents if e.label_ == "PERSON" and self._is_person(e)]
         # Surname -> the longest full name the document gives for it.
@@ -152,7 +157,7 @@ class SourceResolver:
             if len(name) > len(self._full.get(last, "")):
                 self._full[last] = name
         self._people = people
-        quoted = _quoted_positions(doc)
+        quoted = _quoted_positions(doc, quotes)
         sent_of = {}
         for n, sent in enumerate(doc.sents):
             for t in sent:
