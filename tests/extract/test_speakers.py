@@ -77,6 +77,13 @@ def test_pronouns_and_roles_resolve_to_the_named_speaker(nlp: Language) -> None:
 
 
 @pytest.mark.model
+def test_a_name_that_modifies_an_unnamed_source_is_not_the_source(nlp: Language) -> None:
+    [a] = _atts(nlp, "An unnamed Biden administration official said the talks had stalled.")
+    assert a.profile is not None and a.profile.kind == "anonymous_official"
+    assert a.profile.name is not None and "official" in a.profile.name
+
+
+@pytest.mark.model
 def test_a_pronoun_without_antecedent_is_unresolved_not_anonymous(nlp: Language) -> None:
     [a] = _atts(nlp, "He said the talks would resume on Friday.")
     assert a.profile is not None and a.profile.kind == "unresolved" and a.profile.name is None

@@ -236,14 +236,16 @@ class SourceResolver:
         if head.lower_ in lx.PRONOUNS | _FIRST_PERSON and len(span) <= 2:
             return self._pronoun(span, head)
         name = self._name_span(span, head)
+        # The person the head is ("Kremlin spokesman Peskov"; "Yury Ushakov, Putin's
+        # adviser": Ushakov), or one set beside it ("Russia's ambassador to the UK,
+        # Andrey Kelin"); never a name that only modifies the head ("an unnamed Biden
+        # administration official" is not Biden).
         people = [
             e for e in span.ents if e.label_ == "PERSON" and self._is_person(e) and (
-                (e.start >= name.start and e.end <= name.end)  # "Kremlin spokesman Peskov"
-                or (e.root.dep_ == "appos" and e.root.head.i == head.i)  # "X's envoy, Kelin"
+                e.start <= head.i < e.end
+                or (e.root.dep_ == "appos" and e.root.head.i == head.i)
             )
         ]  # fmt: skip
-        # The person the head is ("Yury Ushakov, Putin's adviser": Ushakov), else the
-        # first named ("Russia's ambassador to the UK, Andrey Kelin").
         person = next((e for e in people if e.start <= head.i < e.end), None) or next(
             iter(people), None
         )
