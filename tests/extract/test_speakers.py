@@ -171,6 +171,7 @@ def test_entities_merge_people_but_never_unnamed_sources_across_documents() -> N
             _row("g", "Russian sources", "anonymous", "d2"),
             _row("h", "ISW", "analyst", "d2"),
             _row("i", "Institute for the Study of War", "analyst", "d3"),
+            _row("m", "Trump and Putin", "named_person", "d7"),  # two people, not a Putin
             _row("j", "Smith", "named_person", "d5"),  # two Smiths: stays apart
             _row("k", "Anna Smith", "named_person", "d5"),
             _row("l", "John Smith", "named_person", "d6"),
@@ -178,6 +179,7 @@ def test_entities_merge_people_but_never_unnamed_sources_across_documents() -> N
     )
     by_source = {sid: e for e in entities for sid in e.source_ids}
     assert by_source["a"] is by_source["b"] and by_source["a"].name == "Vladimir Putin"
+    assert by_source["m"] is not by_source["a"]
     assert by_source["c"] is by_source["d"] is by_source["e"]
     assert by_source["c"].name == "Dmitry Peskov"  # the most frequent spelling
     assert by_source["f"] is not by_source["g"]

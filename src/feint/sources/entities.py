@@ -13,9 +13,10 @@ store's sources into entities and points ``sources.entity_id`` at them:
   people share the surname it stays apart rather than join the wrong one;
 - known aliases ("ISW" for the Institute for the Study of War) come from
   ``extract/data/entities.json``;
-- unnamed sources ("three Russian sources", "officials") are never merged across
-  documents: two reports' "Russian sources" need not be the same people. Each is an
-  entity of its own document.
+- unnamed sources ("three Russian sources", "officials") and sources naming several
+  people ("Trump and Putin") are never merged across documents: two reports'
+  "Russian sources" need not be the same people. Each is an entity of its own
+  document.
 
 An entity's name is its most frequent full spelling, its kind and affiliation the
 most frequent among its sources, and ``mentions`` the attributions that cite it.
@@ -44,6 +45,9 @@ _NON_WORD: Final = re.compile(r"[^a-z0-9 ]+")
 # Transliteration variants of one name: Dmitri/Dmitry, Sergei/Sergey,
 # Zelensky/Zelenskyy/Zelenskiy, Yuri/Yury; Alexei/Aleksei.
 _FINAL_I: Final = re.compile(r"(?:iy|yy|ij|y|i)$")
+# "Trump and Putin" names two people: not one person, and not a full name that
+# "Putin" alone should join.
+_GROUP: Final = re.compile(r"\b(?:and|or)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +102,11 @@ def group(rows: Sequence[SourceRow]) -> list[Entity]:
         key = alias.get(key, key)
         if not key:
             continue
-        if r.kind in _PERSON_KINDS:
+        if r.kind in _PERSON_KINDS and not _GROUP.search(key):
             keyed[("person", key)].append(r)
         elif r.kind in NAMED_KINDS:
             keyed[("body", key)].append(r)
-        else:  # unnamed: one entity per document
+        else:  # unnamed, or several people ("Trump and Putin"): one entity per document
             keyed[(f"doc:{r.doc_id}:{r.kind}", key)].append(r)
     _join_surnames(keyed)
     out = []
