@@ -39,6 +39,20 @@ def optimiser(
     return optim, torch.optim.lr_scheduler.LambdaLR(optim, schedule)
 
 
+def update(
+    model: torch.nn.Module,
+    loss: torch.Tensor,
+    optim: torch.optim.Optimizer,
+    sched: torch.optim.lr_scheduler.LambdaLR,
+) -> None:
+    """One optimiser step on ``loss``, gradients clipped to norm 1."""
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optim.step()
+    sched.step()
+    optim.zero_grad()
+
+
 def export_int8(model: Any, sample: Any, fp32: Path, int8: Path, batch_only: bool) -> None:
     """Export ``model`` to ONNX at ``fp32`` and quantise it to ``int8``.
 

@@ -49,7 +49,7 @@ import numpy as np
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-from common import INT8_FORMAT, WARMUP, base_model, export_int8, optimiser
+from common import INT8_FORMAT, WARMUP, base_model, export_int8, optimiser, update
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "nli"
@@ -254,11 +254,7 @@ def train(args: argparse.Namespace) -> None:
             enc = encode(tokenizer, rows, batch, args.max_len)
             labels = torch.tensor([label_id[rows[i]["label"]] for i in batch])
             loss = model(**enc, labels=labels).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optim.step()
-            sched.step()
-            optim.zero_grad()
+            update(model, loss, optim, sched)
             step += 1
             if step % 100 == 0 or step == steps:
                 spent = time.time() - started

@@ -53,7 +53,7 @@ import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from common import INT8_FORMAT, WARMUP, base_model, export_int8, optimiser
+from common import INT8_FORMAT, WARMUP, base_model, export_int8, optimiser, update
 from feint.extract.polnear import Article, load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,11 +184,7 @@ def train(args: argparse.Namespace) -> None:
     for epoch in range(args.epochs):
         for batch in batches(data, args.batch_size, args.seed + epoch):
             loss = model(**collate(data, batch)).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optim.step()
-            sched.step()
-            optim.zero_grad()
+            update(model, loss, optim, sched)
             step += 1
             if step % 25 == 0 or step == steps:
                 spent = time.time() - started
