@@ -182,3 +182,70 @@ def browser():  # type: ignore[no-untyped-def]
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+PESKOV_NAMES = ("Dmitry Peskov", "Peskov", "Dmitri Peskov", "Dmitry Peskov", "Peskov")
+"""How each of five documents names one person (the store must list him once)."""
+
+
+def one_person_in_five_documents(store: Store) -> None:
+    """A small store written row by row, no model: Dmitry Peskov quoted in five
+    documents under three spellings (twice in the third: six attributions, five
+    source rows), three of his claims graded B and three C; two officials in the
+    first document (unnamed: an entity of that document alone) and an unresolved
+    "he" in the second (no entity: listed as its own source row). Entities are
+    grouped by ``feint.sources.entities.rebuild``, as extraction does."""
+    from datetime import date
+
+    from feint.sources.entities import rebuild
+    from feint.store import DocumentRow
+
+    docs, sources, attrs, claims, grades = [], [], [], [], []
+
+    def say(doc: str, text: str, sid: str, who: str, what: str, grade: tuple[str, int]) -> None:
+        n, content = len(attrs), text.index(what)
+        source = text.rindex(who, 0, content)
+        cue = text.index("said", source)
+        attrs.append([f"a{n}", doc, sid, who, source, source + len(who), "said", cue, cue + 4,
+                      what, content, content + len(what)])  # fmt: skip
+        claims.append([f"c{n}", f"a{n}", sid, "public_official"])
+        grades.append([sid, f"c{n}", grade[0], grade[1], f"{grade[0]}: graded in the test."])
+
+    letters = iter(["B", "C", "B", "C", "B", "C"])
+    for i, name in enumerate(PESKOV_NAMES, start=1):
+        doc = f"doc{i}"
+        what = f"talks could resume in week {i}"
+        text = f"{name} said that {what}."
+        if i == 3:
+            text += f" {name} said that no date was set."
+        if i == 1:
+            text += " Two officials said that nothing was agreed."
+        if i == 2:
+            text += " He said that the offer stands."
+        docs.append(DocumentRow(doc, f"{doc}.txt", "ok", outlet="example.com",
+                                title=f"Report {i}", published=date(2024, 5, i),
+                                text=text))  # fmt: skip
+        sid = f"s{i}"
+        sources.append([sid, name, "named_official", None, "Russian", None, doc,
+                        "Kremlin spokesman" if i == 1 else None])  # fmt: skip
+        say(doc, text, sid, name, what, (next(letters), 4))
+        if i == 3:
+            say(doc, text, sid, name, "no date was set", (next(letters), 5))
+        if i == 1:
+            sources.append(["s-officials", "Two officials", "anonymous_official", 2, "Russian",
+                            None, doc, None])  # fmt: skip
+            say(doc, text, "s-officials", "Two officials", "nothing was agreed", ("F", 6))
+        if i == 2:
+            sources.append(["s-he", None, "unresolved", None, None, None, doc, None])
+            say(doc, text, "s-he", "He", "the offer stands", ("F", 6))
+    store.add_documents(docs)
+    with store.transaction():
+        store.insert_rows("sources", ("source_id", "name", "kind", "count", "affiliation",
+                                      "access", "doc_id", "role"), sources)  # fmt: skip
+        store.insert_rows("attributions", ("attr_id", "doc_id", "source_id", "source_text",
+                          "source_start", "source_end", "cue_text", "cue_start", "cue_end",
+                          "content_text", "content_start", "content_end"), attrs)  # fmt: skip
+        store.insert_rows("claims", ("claim_id", "attr_id", "source_id", "channel"), claims)
+        store.insert_rows("grades", ("source_id", "claim_id", "reliability", "credibility",
+                                     "rationale"), grades)  # fmt: skip
+    rebuild(store)

@@ -16,6 +16,7 @@ from typing import Any
 from feint import __version__
 from feint.assess.timing import supporting_claims
 from feint.errors import UsageError
+from feint.report import entities
 from feint.store import Store
 
 CHANNELS = ("private_anonymous", "public_official", "media", "analyst", "unresolved")
@@ -104,7 +105,7 @@ def _counts(store: Store) -> dict[str, Any]:
     return {
         "documents": store.query("SELECT count(*) FROM documents WHERE status = 'ok'").rows[0][0],
         "attributions": counts.get("attributions", 0),
-        "sources": counts.get("sources", 0),
+        "sources": entities.count(store),  # people and bodies, not per-document rows
         "claims": counts.get("claims", 0),
         "propositions": counts.get("propositions", 0),
         "relations": {str(k): int(v) for k, v in kinds.items()},
@@ -191,35 +192,13 @@ def _ratings(store: Store, q: str) -> dict[str, dict[str, dict[str, Any]]]:
 
 
 def _sources(store: Store) -> list[dict[str, Any]]:
-    """Each source with its reliability, its claims' credibility and the reasons."""
-    rows = store.query(
-        """
-        SELECT s.source_id, s.name, s.kind, s.affiliation, s.count, s.access,
-               count(g.claim_id) AS n_claims,
-               any_value(g.reliability) AS reliability,
-               list(g.credibility ORDER BY g.claim_id) AS credibility,
-               list(g.rationale ORDER BY g.claim_id) AS rationales,
-               list(g.claim_id ORDER BY g.claim_id) AS claim_ids
-        FROM sources s JOIN grades g USING (source_id)
-        GROUP BY ALL ORDER BY n_claims DESC, s.name
-        """
-    ).records()
-    return [
-        {
-            "source_id": r["source_id"],
-            "name": r["name"],
-            "kind": r["kind"],
-            "affiliation": r["affiliation"],
-            "count": r["count"],
-            "access": r["access"],
-            "reliability": r["reliability"],
-            "claims": [
-                {"claim_id": c, "credibility": g, "rationale": why}
-                for c, g, why in zip(r["claim_ids"], r["credibility"], r["rationales"], strict=True)
-            ],
-        }
-        for r in rows
-    ]
+    """Each source with a graded claim, one row per person or body (not per
+    document): its mentions and documents, its reliability, its claims' credibility
+    and the reasons (``report.entities``)."""
+    keys = ("entity_id", "is_entity", "name", "kind", "affiliation", "role", "count", "access",
+            "mentions", "documents", "reliability", "reliabilities", "rationale", "claims",
+            "source_ids")  # fmt: skip
+    return [{k: r[k] for k in keys} for r in entities.listing(store, graded_only=True)]
 
 
 def _contradictions(

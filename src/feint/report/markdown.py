@@ -98,14 +98,17 @@ def to_markdown(data: dict[str, Any], max_pairs: int, max_sources: int, max_quot
     else:
         out.append("No ACH matrix yet.")
     out += ["", "## Sources and their grades", ""]
-    out += ["| Source | Kind | Affiliation | Reliability | Credibility of claims | Why |"]
-    out += ["|---|---|---|---|---|---|"]
+    out += ["One row per person or body, however many documents quote it.", ""]
+    out += ["| Source | Kind | Affiliation | Mentions | Documents | Reliability | "
+            "Credibility of claims | Why |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for s in data["sources"][:max_sources]:
         grades = " ".join(str(x["credibility"]) for x in s["claims"][:8])
-        why = s["claims"][0]["rationale"] if s["claims"] else ""
+        shares = ", ".join(f"{x['reliability']} {x['claims']}" for x in s["reliabilities"])
+        mixed = f" (of its claims: {shares})" if len(s["reliabilities"]) > 1 else ""
         out.append(
-            f"| {_cell(s['name'])} | {s['kind']} | {_cell(s['affiliation'] or '—')} | "
-            f"{s['reliability']} | {grades} | {_cell(why)} |"
+            f"| {_cell(s['name'] or '—')} | {s['kind']} | {_cell(s['affiliation'] or '—')} | "
+            f"{s['mentions']} | {s['documents']} | {s['reliability']}{mixed} | {grades} | "
+            f"{_cell(s['rationale'] or '')} |"
         )
     pairs = data["contradictions"]
     out += ["", "## Contradictions", "", f"{min(len(pairs), max_pairs)} of {len(pairs)} pairs.", ""]

@@ -261,6 +261,16 @@ def create_app(
             doc = _document(store, doc_id)
         return page(request, "document.html.j2", d=doc, marked=highlight(doc["text"], doc["spans"]))
 
+    @app.get("/sources/{ident}", response_class=HTMLResponse, include_in_schema=False)
+    def source_page(request: Request, ident: str) -> Response:
+        """One person or body: its grades, its per-document source rows, its claims.
+        An old link to one document's source row lands on its entity."""
+        with db() as store:
+            key, found = _source(store, ident)
+        if found is None:  # temporary: a re-extraction may regroup the rows
+            return RedirectResponse(f"/sources/{_quote(key)}", status_code=307)
+        return page(request, "source.html.j2", s=found)
+
     @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
     def claims_page(request: Request, page_no: int = 1, search: str = "") -> HTMLResponse:
         with db() as store:
@@ -399,6 +409,15 @@ def create_app(
             raise ApiError(404, "not_found", f"No proposition {proposition_id!r}.")
         return prop
 
+    @app.get("/api/sources/{ident}", response_model=None)
+    def api_source(ident: str) -> dict[str, Any] | Response:
+        """One source (as its page); a per-document source id redirects to its entity."""
+        with db() as store:
+            key, found = _source(store, ident)
+        if found is None:  # temporary: a re-extraction may regroup the rows
+            return RedirectResponse(f"/api/sources/{_quote(key)}", status_code=307)
+        return found
+
     @app.get("/api/relations")
     def api_relations(
         kind: str = "contradicts", page_no: int = 1, page_size: int = PAGE_SIZE
@@ -520,6 +539,16 @@ def _document(store: Store, doc_id: str) -> dict[str, Any]:
     if doc is None:
         raise ApiError(404, "not_found", f"No document {doc_id!r} in the store.")
     return doc
+
+
+def _source(store: Store, ident: str) -> tuple[str, dict[str, Any] | None]:
+    """(the key of the source ``ident`` names, its page's data); the data is None
+    when ``ident`` is an old per-document source id, to be redirected to the key."""
+    key = queries.source_key(store, ident)
+    found = queries.source(store, key) if key == ident else None
+    if key is None or (key == ident and found is None):
+        raise ApiError(404, "not_found", f"No source {ident!r} in the store.")
+    return key, found
 
 
 def _known_question(store: Store, question: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from feint.report import entities
 from feint.report.data import iso, questions
 from feint.store import Store
 
@@ -19,6 +20,7 @@ def _records(store: Store, sql: str, params: list[Any]) -> list[dict[str, Any]]:
 
 def summary(store: Store) -> dict[str, Any]:
     counts = store.table_counts()
+    counts["sources"] = entities.count(store)  # people and bodies, not per-document rows
     keys = ("documents", "attributions", "sources", "claims", "propositions", "relations",
             "events", "decisions", "judgements")  # fmt: skip
     return {
@@ -57,13 +59,14 @@ def document(store: Store, doc_id: str) -> dict[str, Any] | None:
     doc["text"] = doc["text"] or ""
     attrs = _records(
         store,
-        """
+        f"""
         SELECT a.attr_id, c.claim_id, a.source_text, a.cue_text, a.content_text, a.conduit_text,
                a.source_start, a.source_end, a.cue_start, a.cue_end, a.content_start,
                a.content_end, a.parent_id, a.polarity, c.channel, c.proposition_id, c.stance,
-               g.reliability, g.credibility
+               g.reliability, g.credibility, {entities.KEY} AS source_key
         FROM attributions a LEFT JOIN claims c USING (attr_id)
         LEFT JOIN grades g ON g.claim_id = c.claim_id
+        LEFT JOIN sources s ON s.source_id = a.source_id
         WHERE a.doc_id = ? ORDER BY a.content_start NULLS LAST, a.attr_id
         """,
         [doc_id],
@@ -100,7 +103,8 @@ def claims(
     rows = _records(
         store,
         f"""
-        SELECT c.claim_id, a.doc_id, coalesce(s.name, a.source_text) AS source, c.channel,
+        SELECT c.claim_id, a.doc_id, coalesce(s.name, a.source_text) AS source,
+               {entities.KEY} AS source_key, c.channel,
                a.content_text AS quote, c.proposition_id, c.stance, g.reliability, g.credibility,
                d.outlet, coalesce(a.time_resolved, d.published) AS date
         {base} ORDER BY date DESC NULLS LAST, c.claim_id LIMIT ? OFFSET ?
@@ -176,18 +180,33 @@ def relations(
 
 
 def sources(store: Store, page: int, size: int) -> tuple[list[dict[str, Any]], int]:
-    total = store.query("SELECT count(*) FROM sources").rows[0][0]
-    rows = _records(
-        store,
-        """
-        SELECT s.source_id, s.name, s.kind, s.affiliation, s.count, s.access,
-               count(c.claim_id) AS claims, any_value(g.reliability) AS reliability,
-               round(avg(g.credibility), 1) AS mean_credibility,
-               arg_min(g.rationale, g.claim_id) AS rationale
-        FROM sources s LEFT JOIN claims c USING (source_id)
-        LEFT JOIN grades g ON g.claim_id = c.claim_id
-        GROUP BY ALL ORDER BY claims DESC, s.name NULLS LAST LIMIT ? OFFSET ?
-        """,
-        [size, _offset(page, size)],
-    )
-    return rows, int(total)
+    """One row per person or body (``report.entities``), not per document; each
+    row's ``entity_id`` is the key of its page (``/sources/{entity_id}``)."""
+    rows = entities.listing(store, limit=size, offset=_offset(page, size))
+    keep = ("entity_id", "is_entity", "name", "kind", "affiliation", "role", "count", "access",
+            "mentions", "documents", "n_claims", "reliability", "reliabilities",
+            "mean_credibility", "rationale", "source_ids")  # fmt: skip
+    return [{k: iso(r[k]) for k in keep} for r in rows], entities.count(store)
+
+
+def source_key(store: Store, ident: str) -> str | None:
+    """The key of the source page ``ident`` asks for: itself for an entity, the
+    entity of an old per-document source id, or None (``entities.resolve``)."""
+    return entities.resolve(store, ident)
+
+
+def source(store: Store, ident: str) -> dict[str, Any] | None:
+    """One source's page: its listed row, its per-document source rows and its
+    claims. ``ident`` must be its key (``entities.resolve`` turns an old source id
+    into one); None when the store has no such source."""
+    row = entities.one(store, ident)
+    if row is None:
+        return None
+    out = {k: iso(v) for k, v in row.items()}
+    out["source_rows"] = [
+        {k: iso(v) for k, v in r.items()} for r in entities.source_rows(store, ident)
+    ]
+    claims, total = entities.claims_of(store, ident)
+    out["claims"] = [{k: iso(v) for k, v in r.items()} for r in claims]
+    out["claims_total"] = total
+    return out
