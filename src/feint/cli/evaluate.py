@@ -95,6 +95,9 @@ def speakers_cmd(
     cue_model: Annotated[
         str, typer.Option(help='Cue model: "builtin", "none" (rules only) or a path.')
     ] = "builtin",
+    tagger: Annotated[
+        str, typer.Option(help='Attribution tagger: "builtin", "none" (rules only) or a folder.')
+    ] = "builtin",
     misses: Annotated[
         int, typer.Option(min=0, help="How many misses to list (--json lists them all).")
     ] = 10,
@@ -133,7 +136,7 @@ def speakers_cmd(
             f"The speakers folder {str(root)!r} {what}. Give a folder laid out as "
             "tests/data/speakers (see its README), e.g. feint eval speakers tests/data/speakers."
         )
-    nlp = load_pipeline(model, cue_model)
+    nlp = load_pipeline(model, cue_model, tagger)
     with progress_bar() as bar:
         task = bar.add_task("eval", total=None)
         scores = evaluate(

@@ -28,6 +28,13 @@ def extract_cmd(
             help='Cue model: "builtin", "none" (rules only) or a path [default: builtin].'
         ),
     ] = None,
+    tagger: Annotated[
+        str | None,
+        typer.Option(
+            help='Attribution tagger: "builtin" (feint-tagger), "none" (rules only) or a '
+            "model folder [default: builtin]."
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Redo documents already extracted.")
     ] = False,
@@ -62,6 +69,7 @@ def extract_cmd(
         extract={
             "model": model,
             "cue_model": cue_model,
+            "tagger": tagger,
             "n_process": n_process,
             "batch_size": batch_size,
         },

@@ -39,34 +39,43 @@ from spacy.tokens import Doc, Span, Token
 from feint.extract import lexicon as lx
 from feint.extract import spans as sp
 from feint.extract import syntax as sx
+from feint.extract import tagger as tg
 from feint.extract.cuemodel import CueModel, candidates
 from feint.extract.quotes import QuoteRegion, find_quotes
 from feint.extract.records import Attribution, Method, Polarity
+from feint.extract.tagger import Tagger
 from feint.extract.timex import resolve_time
 from feint.sources.profile import SourceResolver
 
 
 def find_attributions(
-    doc: Doc, doc_date: date | None = None, cue_model: CueModel | None = None
+    doc: Doc,
+    doc_date: date | None = None,
+    cue_model: CueModel | None = None,
+    tagger: Tagger | None = None,
 ) -> list[Attribution]:
-    """Every attribution the rules (and the cue model, if given) find in ``doc``.
+    """Every attribution the rules (and the cue model and tagger, if given) find in ``doc``.
 
     Args:
         doc: a parsed document (tagger, parser, lemmatizer and NER).
         doc_date: the publication date, to resolve "on May 24" and "in January".
         cue_model: a trained cue detector for cues the word lists miss.
+        tagger: feint-tagger, whose boundaries the rules' spans take and whose
+            reports the rules missed are added (``feint.extract.tagger.merge``).
 
     Returns:
         Attributions in text order of their content.
     """
     doc.user_data[sp.TEXT_KEY] = doc.text  # Doc.text is rebuilt on every access
     try:
-        return _find(doc, doc_date, cue_model)
+        return _find(doc, doc_date, cue_model, tagger)
     finally:
         doc.user_data.pop(sp.TEXT_KEY, None)
 
 
-def _find(doc: Doc, doc_date: date | None, cue_model: CueModel | None) -> list[Attribution]:
+def _find(
+    doc: Doc, doc_date: date | None, cue_model: CueModel | None, tagger: Tagger | None
+) -> list[Attribution]:
     quotes = find_quotes(sp.text(doc))
     found: list[sp.Candidate] = []
     found.extend(_verb_reports(doc, quotes))
@@ -80,6 +89,15 @@ def _find(doc: Doc, doc_date: date | None, cue_model: CueModel | None) -> list[A
     found = [f for f in found if _speech(doc, f)]
     found.extend(_quote_reports(doc, quotes, found))
     spans = [sp.char_spans(doc, f, quotes, doc_date) for f in found]
+    if tagger is not None:
+        text = sp.text(doc)
+        spans, added = tg.merge(
+            doc, found, spans, tg.attributions_from_spans(text, tagger.spans(text))
+        )
+        for f, cs in added:
+            if _speech(doc, f):
+                found.append(f)
+                spans.append(cs)
     order = sorted(range(len(found)), key=lambda i: spans[i].content[0])
     found = [found[i] for i in order]
     spans = [spans[i] for i in order]

@@ -4,7 +4,9 @@
 ``doc._.attributions``. The publication date, used to resolve "on May 24", is read
 from ``doc.user_data["feint.published"]`` when the caller sets it. The component's
 ``cue_model`` setting is "builtin" (the model shipped with feint), "none" (rules
-only) or the path of a model trained with ``train/cue_model.py``.
+only) or the path of a model trained with ``train/cue_model.py``; its ``tagger``
+setting is "builtin" (feint-tagger), "none" or the path of a model trained with
+``train/tagger.py``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from spacy.tokens import Doc
 
 from feint.extract.attribution import find_attributions
 from feint.extract.cuemodel import CueModel, builtin_model
+from feint.extract.tagger import Tagger
 
 PUBLISHED_KEY = "feint.published"
 
@@ -27,12 +30,13 @@ if not Doc.has_extension("attributions"):
 class AttributionComponent:
     """Sets ``doc._.attributions``."""
 
-    def __init__(self, cue_model: CueModel | None) -> None:
+    def __init__(self, cue_model: CueModel | None, tagger: Tagger | None = None) -> None:
         self.cue_model = cue_model
+        self.tagger = tagger
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.attributions = find_attributions(
-            doc, doc.user_data.get(PUBLISHED_KEY), self.cue_model
+            doc, doc.user_data.get(PUBLISHED_KEY), self.cue_model, self.tagger
         )
         return doc
 
@@ -44,6 +48,15 @@ def resolve_cue_model(setting: str) -> CueModel | None:
     if setting == "builtin":
         return builtin_model()
     return CueModel.load(setting)
+
+
+def resolve_tagger(setting: str) -> Tagger | None:
+    """The tagger a setting names: "builtin", "none" or a path."""
+    if setting == "none":
+        return None
+    if setting == "builtin":
+        return Tagger.builtin()
+    return Tagger(setting)
 
 
 # "KYIV, March 3 (Reuters) - " at the start of a paragraph: the dateline is not the
@@ -85,10 +98,12 @@ def paragraphs(doc: Doc) -> Doc:
 
 @Language.factory(
     "feint_attributions",
-    default_config={"cue_model": "builtin"},
+    default_config={"cue_model": "builtin", "tagger": "builtin"},
     requires=["token.dep", "token.lemma", "token.pos", "doc.ents"],
     assigns=["doc._.attributions"],
 )
-def make_attributions(nlp: Language, name: str, cue_model: str) -> AttributionComponent:
+def make_attributions(
+    nlp: Language, name: str, cue_model: str, tagger: str
+) -> AttributionComponent:
     """The component factory spaCy calls for ``nlp.add_pipe("feint_attributions")``."""
-    return AttributionComponent(resolve_cue_model(cue_model))
+    return AttributionComponent(resolve_cue_model(cue_model), resolve_tagger(tagger))

@@ -22,12 +22,13 @@ REQUIRED = ("tagger", "parser", "lemmatizer", "ner")
 COMPONENT: Final = "feint_attributions"
 
 
-def load_pipeline(model: str, cue_model: str = "builtin") -> Language:
+def load_pipeline(model: str, cue_model: str = "builtin", tagger: str = "builtin") -> Language:
     """The spaCy pipeline ``model`` (package name or folder) with feint's component.
 
     Args:
         model: an installed pipeline's name or a pipeline folder.
         cue_model: "builtin", "none" or the path of a trained cue model.
+        tagger: "builtin", "none" or the path of a trained feint-tagger.
 
     Raises:
         ModelNotFoundError: not installed, not a pipeline folder, or lacking a
@@ -49,7 +50,7 @@ def load_pipeline(model: str, cue_model: str = "builtin") -> Language:
             "tagger, a parser, a lemmatizer and NER (e.g. en_core_web_sm)."
         )
     nlp.add_pipe("feint_paragraphs", before="parser")
-    nlp.add_pipe(COMPONENT, last=True, config={"cue_model": cue_model})
+    nlp.add_pipe(COMPONENT, last=True, config={"cue_model": cue_model, "tagger": tagger})
     log.info("loaded %s (%s)", model, ", ".join(nlp.pipe_names))
     return nlp
 

@@ -25,7 +25,8 @@ class Method(StrEnum):
     HEADLINE = "headline"  # Speaker: what they said (a headline)
     QUOTE = "quote"  # "...," he said / he said: "..."
     QUOTE_CONTINUED = "quote_continued"  # a quote paragraph continuing the same speaker
-    MODEL = "model"  # the trained tagger
+    MODEL = "model"  # the trained cue model found the cue; the parse gave the rest
+    TAGGER = "tagger"  # feint-tagger found cue, source and content the rules missed
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,15 +23,16 @@ from typing import Any, Final
 from spacy.language import Language
 
 from feint.config import ExtractOptions
-from feint.extract.nlp import load_pipeline, pipe_attributions
+from feint.extract.nlp import COMPONENT, load_pipeline, pipe_attributions
 from feint.extract.records import Attribution
 from feint.sources import entities
 from feint.store import Store
 
 log = logging.getLogger(__name__)
 
-# 2: attributions say whether content has a predicate; 3: speakers resolved (issue 12)
-EXTRACTOR_VERSION: Final = "rules-3"
+# 2: attributions say whether content has a predicate; 3: speakers resolved (issue 12);
+# 4: the tagger's boundaries and additions (extract_runs.model says when it ran)
+EXTRACTOR_VERSION: Final = "rules-4"
 
 ProgressFn = Callable[[int, int], None]
 """progress(done, total) after each batch of documents."""
@@ -87,8 +88,10 @@ def extract(
                        ).rows[0][0]:  # fmt: skip
             entities.rebuild(store)  # a store extracted before entities existed
         return report
-    nlp = nlp or load_pipeline(options.model, options.cue_model)
+    nlp = nlp or load_pipeline(options.model, options.cue_model, options.tagger)
     model = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+    if getattr(nlp.get_pipe(COMPONENT), "tagger", None) is not None:
+        model += "+feint-tagger"
     done = 0
     for chunk in _chunks(todo, max(options.batch_size * max(options.n_process, 1), 1)):
         parsed = list(_parse(nlp, chunk, options, report))

@@ -703,8 +703,8 @@ def _ingest(state: _State, upload: _Upload) -> dict[str, Any]:
             attributions = 0
             if doc_ids:
                 if state.nlp is None:
-                    state.nlp = load_pipeline(state.options.extract.model,
-                                              state.options.extract.cue_model)  # fmt: skip
+                    opts = state.options.extract
+                    state.nlp = load_pipeline(opts.model, opts.cue_model, opts.tagger)
                 attributions = extract(store, state.options.extract, nlp=state.nlp).attributions
     return {
         "name": name,
