@@ -36,6 +36,7 @@ NOT_SPEECH = [
     ("Putin signed the decree on Friday.", "signed"),
     ("Russia attacked Kharkiv overnight with drones, the governor said.", "attacked"),
     ("Kremlin spokesman Dmitry Peskov was asked about the report on Monday.", "asked"),
+    ("Moscow said it would name its envoy to the talks once Kyiv named its own.", "name"),
 ]
 
 
@@ -53,6 +54,18 @@ def test_evidence_and_speakers_still_report(nlp: Language) -> None:
     [promise] = _atts(nlp, "Putin promised on Friday to order a ceasefire in the east.")
     assert promise.content.text == "to order a ceasefire in the east"  # not "Friday"
     assert promise.time is not None and promise.time.text == "on Friday"
+
+
+@pytest.mark.model
+def test_the_one_told_is_never_what_was_said(nlp: Language) -> None:
+    text = (
+        "Moscow will cut back its operations near the capital, the deputy defence "
+        "minister told reporters after meeting the other delegation on Tuesday."
+    )
+    contents = [a.content.text for a in _atts(nlp, text)]
+    assert "reporters" not in contents, contents
+    [told] = _atts(nlp, "The envoy told reporters that no date had been set.")
+    assert told.content.text == "no date had been set"
 
 
 # -- speakers ---------------------------------------------------------------------------------

@@ -42,6 +42,8 @@ def object_complement(tok: Token, lemma: str) -> Token | None:
     for c in tok.children:
         if c.i < tok.i:
             continue
+        if c.dep_ in ("dobj", "dative") and lemma in lx.ADDRESSEE_OBJECT_VERBS:
+            continue  # "told reporters": the addressee
         if c.dep_ in ("dobj", "xcomp", "oprd", "dative") and not (
             c.dep_ == "dobj" and is_pronoun(c) and c.i == tok.right_edge.i
         ):
