@@ -201,7 +201,8 @@ def test_demo_runs_the_flow_on_the_bundled_case(tmp_path: Path) -> None:
     assert surnames == [], surnames  # "Putin" joined "Vladimir Putin"
     pronouns = rows(
         "SELECT name FROM sources WHERE lower(name) IN ('he', 'she', 'it', 'they', 'we', "
-        "'him', 'her', 'them', 'us', 'i', 'something', 'copy', 'that', 'this')"
+        "'him', 'her', 'them', 'us', 'i', 'something', 'copy', 'that', 'this', 'all sides', "
+        "'sides')"
     )
     assert pronouns == [], pronouns
     on_record = rows(
