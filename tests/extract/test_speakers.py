@@ -123,6 +123,41 @@ def test_citing_x_makes_x_the_source_and_the_outlet_its_conduit(nlp: Language) -
 
 
 @pytest.mark.model
+def test_a_speaker_relayed_by_an_outlet_reports_through_it(nlp: Language) -> None:
+    text = (
+        "The foreign minister said Moscow was ready for a second round in Istanbul next "
+        "month, the state agency reported, adding that a draft memorandum was ready."
+    )
+    atts = _atts(nlp, text)
+    [minister] = [a for a in atts if a.cue is not None and a.cue.text == "said"]
+    assert minister.content.text == "Moscow was ready for a second round in Istanbul next month"
+    assert minister.conduit is not None and minister.conduit.text == "the state agency"
+    [agency] = [a for a in atts if a.cue is not None and a.cue.text == "reported"]
+    assert agency.content.text.startswith("The foreign minister said")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("Moscow is stalling on purpose, according to a report by ISW released on Friday.",
+         "ISW", "analyst"),
+        ("A Kommersant piece said the Kremlin would accept a pause in the fighting.",
+         "Kommersant", "media"),
+        ("The summary noted that the meeting ended without a joint statement.",
+         "summary", "document"),
+        ("A Western assessment said Moscow was in no hurry to negotiate.",
+         "Western assessment", "document"),
+    ],
+)  # fmt: skip
+def test_a_written_work_speaks_for_its_author(
+    nlp: Language, text: str, name: str, kind: str
+) -> None:
+    [a] = [a for a in _atts(nlp, text) if a.profile is not None]
+    assert (a.profile.name, a.profile.kind) == (name, kind)
+
+
+@pytest.mark.model
 def test_blank_lines_and_datelines_end_sentences(nlp: Language) -> None:
     text = (
         "Officials say\n\nThree officials told Reuters that the talks would resume.\n\n"

@@ -170,11 +170,23 @@ DOCUMENT_HEADS: Final = frozenset(
     """document documents memorandum memo letter decree file files draft text cable
     cables transcript transcripts leak leaks paper papers plan""".split()
 )
+# A written work whose author, when the text names one, is the source: "a report by
+# ISW" is ISW speaking, "a Kommersant piece" Kommersant, "Reuters' account" Reuters.
+# Without an author the work is a document ("the summary noted").
+WORK_HEADS: Final = frozenset(
+    """report reports piece article column editorial commentary analysis assessment
+    summary note study review newsletter bulletin update estimate account""".split()
+)
+# A work marked as not published stays a document whoever wrote it: "a confidential
+# IAEA report" reached the reporter by another channel than the IAEA's own voice.
+UNPUBLISHED: Final = frozenset(
+    "confidential leaked internal secret classified unpublished restricted".split()
+)
 TITLE_WORDS: Final = frozenset(
     """president minister secretary spokesman spokeswoman spokesperson chancellor
     premier chairman chair director general commander ambassador envoy senator
     governor mayor deputy head chief adviser advisor aide prime foreign defence
-    defense press secretary-general king queen prince""".split()
+    defense press secretary-general king queen prince counterpart""".split()
 )
 
 # Adjectives and nouns of affiliation, to a canonical side.

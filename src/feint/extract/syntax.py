@@ -98,11 +98,20 @@ def right_bound(verb: Token, content_head: Token) -> int:
     for c in verb.children:
         if c.i <= content_head.i:
             continue
-        stops = c.dep_ in ("conj", "cc", "punct", "parataxis") or (
-            # An adverbial clause set off by a comma or a conjunction is the writer's;
-            # one that runs straight on is a misattached piece of the complement.
-            c.dep_ == "advcl"
-            and (doc[c.left_edge.i - 1].is_punct or any(g.dep_ == "mark" for g in c.children))
+        stops = (
+            c.dep_ in ("conj", "cc", "punct", "parataxis")
+            or (
+                # An adverbial clause set off by a comma or a conjunction is the writer's;
+                # one that runs straight on is a misattached piece of the complement.
+                c.dep_ == "advcl"
+                and (doc[c.left_edge.i - 1].is_punct or any(g.dep_ == "mark" for g in c.children))
+            )
+            or (
+                # "X said P, TASS reported": the outlet's report of X's, not part of P.
+                c.dep_ == "ccomp"
+                and c.lemma_.lower() in lx.REPORTING_VERBS
+                and parenthetical(c) is not None
+            )
         )
         if stops:
             bound = min(bound, c.left_edge.i)

@@ -15,6 +15,7 @@ import json
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import Final
@@ -27,6 +28,26 @@ from feint.extract.records import SourceProfile
 
 _DETERMINERS: Final = re.compile(r"^(?:the|a|an|its|their|his|her|another|other)\s+", re.I)
 _RELATIVE_DEPS: Final = ("relcl", "acl")
+# Entity types of a capitalised modifier that say where a work is from, not who wrote
+# it ("a Russian report", "a Ukrainian assessment").
+_NOT_AUTHORS: Final = frozenset({"NORP", "GPE", "LOC", "DATE", "CARDINAL", "ORDINAL"})
+
+
+def _is_subject(tok: Token) -> bool:
+    """The subject of its clause, or a name set beside it ("Ukraine's lead negotiator,
+    David Arakhamia, said ..."; "he" in the next sentence is Arakhamia)."""
+    subjects = ("nsubj", "nsubjpass")
+    return tok.dep_ in subjects or (tok.dep_ == "appos" and tok.head.dep_ in subjects)
+
+
+def _names_someone(tok: Token) -> bool:
+    """A modifier that names its work's author: "Kommersant" in "a Kommersant piece"
+    (spaCy's tagger often reads such a name as an adjective, and "ForexLive" as one
+    with no entity type: a capital inside the word marks it as a name)."""
+    if tok.ent_type_ in _NOT_AUTHORS:
+        return False
+    inner_capital = tok.text[:1].isupper() and any(ch.isupper() for ch in tok.text[1:])
+    return tok.pos_ == "PROPN" or bool(tok.ent_type_) or inner_capital
 
 
 @cache
@@ -171,7 +192,7 @@ class SourceResolver:
             kind = hit[0] if hit else ("named_official" if titled else "named_person")
             self._mentions.append(_Mention(
                 ent.start, self._canonical(ent.text, ent), kind, hit[1] if hit else None,
-                frozenset(words), ent.root.dep_ in ("nsubj", "nsubjpass"),
+                frozenset(words), _is_subject(ent.root),
                 sent_of[ent.start], ent.start in quoted,
             ))  # fmt: skip
         for ent in doc.ents:
@@ -189,7 +210,7 @@ class SourceResolver:
                 words |= {"newspaper", "paper", "outlet", "agency", "broadcaster"}
             mention = _Mention(
                 ent.start, name, kind, hit[1] if hit else lx.AFFILIATIONS.get(name.lower()),
-                frozenset(words), ent.root.dep_ in ("nsubj", "nsubjpass"),
+                frozenset(words), _is_subject(ent.root),
                 sent_of[ent.start], ent.start in quoted,
             )  # fmt: skip
             mention.place = ent.label_ in ("GPE", "NORP")
@@ -235,6 +256,13 @@ class SourceResolver:
             head = span.root
         if head.lower_ in lx.PRONOUNS | _FIRST_PERSON and len(span) <= 2:
             return self._pronoun(span, head)
+        work = head.lemma_.lower() in lx.WORK_HEADS or head.lower_ in lx.WORK_HEADS
+        if work and not any(c.lower_ in lx.UNPUBLISHED for c in head.children):
+            author = self._author(head)
+            if author is not None:
+                by = self.profile(author, author.root.i)
+                # An author the text does not type ("a ForexLive commentary") publishes.
+                return replace(by, kind="media") if by.kind == "anonymous" else by
         name = self._name_span(span, head)
         # The person the head is ("Kremlin spokesman Peskov"; "Yury Ushakov, Putin's
         # adviser": Ushakov), or one set beside it ("Russia's ambassador to the UK,
@@ -283,6 +311,28 @@ class SourceResolver:
         )
 
     # -- parts -------------------------------------------------------------------
+
+    def _author(self, head: Token) -> Span | None:
+        """Who wrote the work ``head`` names: "a report by ISW", "ISW's assessment",
+        "a Kommersant piece"; None when the text names no one."""
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if obj is not None and (obj.pos_ == "PROPN" or obj.ent_type_):
+                    return self._noun_phrase(obj)
+            if c.dep_ == "poss" and c.pos_ == "PROPN":
+                return self._noun_phrase(c)
+        names = [c for c in head.children if c.dep_ in ("compound", "amod", "nmod")
+                 and c.i < head.i and _names_someone(c)]  # fmt: skip
+        if names:
+            first = min(t.left_edge.i for t in names)
+            return self.doc[first : max(t.i for t in names) + 1]
+        return None
+
+    def _noun_phrase(self, tok: Token) -> Span:
+        """``tok`` with the words before it in its phrase: no appositive, clause or
+        prepositional phrase after it, no possessive ending."""
+        return self.doc[tok.left_edge.i : tok.i + 1]
 
     def _name_span(self, span: Span, head: Token) -> Span:
         """The span without its relative clause or access phrase; a name the NER
@@ -398,11 +448,16 @@ class SourceResolver:
         if lemma in lx.ANONYMOUS_HEADS or head.lower_ in lx.ANONYMOUS_HEADS:
             official = any(t.lemma_.lower() in ("official", "government") for t in span)
             return "anonymous_official" if official else "anonymous"
+        if lemma in lx.WORK_HEADS and any(c.lower_ in lx.UNPUBLISHED for c in head.children):
+            return "document"  # "a confidential IAEA report", "a leaked report"
         if lemma in lx.MEDIA_HEADS or head.lower_ in lx.MEDIA_HEADS:
             return "media"
         if lemma in lx.ANALYST_HEADS or head.lower_ in lx.ANALYST_HEADS:
             return "analyst"
         if lemma in lx.DOCUMENT_HEADS or head.lower_ in lx.DOCUMENT_HEADS:
+            return "document"
+        if lemma in lx.WORK_HEADS or head.lower_ in lx.WORK_HEADS:
+            # A work with no author named ("the summary noted") or not published.
             return "document"
         if lemma in lx.OFFICIAL_HEADS or head.lower_ in lx.OFFICIAL_HEADS:
             if lemma in ("ministry", "government", "administration", "authority"):
