@@ -148,9 +148,13 @@ def test_a_speaker_relayed_by_an_outlet_reports_through_it(nlp: Language) -> Non
          "summary", "document"),
         ("A Western assessment said Moscow was in no hurry to negotiate.",
          "Western assessment", "document"),
+        ("A leaked ministry report said the offensive had stalled in the spring.",
+         "leaked ministry report", "document"),
+        ("Several Western capitals said the proposal was a trap.",
+         "Several Western capitals", "official_body"),
     ],
 )  # fmt: skip
-def test_a_written_work_speaks_for_its_author(
+def test_a_work_speaks_for_its_author_and_states_as_bodies(
     nlp: Language, text: str, name: str, kind: str
 ) -> None:
     [a] = [a for a in _atts(nlp, text) if a.profile is not None]

@@ -177,6 +177,12 @@ WORK_HEADS: Final = frozenset(
     """report reports piece article column editorial commentary analysis assessment
     summary note study review newsletter bulletin update estimate account""".split()
 )
+# Heads that name states or their governments as a group: "Ukraine and European
+# states", "Western capitals", "its allies" speak as official bodies.
+STATE_HEADS: Final = frozenset(
+    """state states country countries nation nations government governments capital
+    capitals ally allies""".split()
+)
 # A work marked as not published stays a document whoever wrote it: "a confidential
 # IAEA report" reached the reporter by another channel than the IAEA's own voice.
 UNPUBLISHED: Final = frozenset(

@@ -463,7 +463,7 @@ class SourceResolver:
             if lemma in ("ministry", "government", "administration", "authority"):
                 return "official_body"
             return "anonymous_official"
-        if head.ent_type_ in ("ORG", "GPE", "NORP"):
+        if head.ent_type_ in ("ORG", "GPE", "NORP") or lemma in lx.STATE_HEADS:
             return "official_body"
         if lemma in lx.TITLE_WORDS or head.lower_ in lx.TITLE_WORDS:
             return "anonymous_official"  # "the governor", unnamed
