@@ -146,6 +146,18 @@ def test_a_content_never_takes_in_its_own_report_or_the_next_sentence(nlp: Langu
     assert all("said" not in c and ". The" not in c for c in contents), contents
 
 
+@pytest.mark.model
+def test_a_content_keeps_the_clause_it_opens_with(nlp: Language) -> None:
+    text = (
+        "The broadcaster quoted a senior aide as saying that the president was open to a "
+        "pause in the fighting, a message he believed the government wanted heard abroad, "
+        "though he added that no talks were planned."
+    )
+    [(_, atts)] = list(pipe_attributions(nlp, [(text, None)]))
+    [saying] = [a for a in atts if a.cue is not None and a.cue.text == "saying"]
+    assert saying.content.text.startswith("the president was open to a pause in the fighting")
+
+
 def test_decoding_follows_bio() -> None:
     labels = ("O", "B-CONTENT", "I-CONTENT")
     # Per-word argmax would read O, I, I: a content starting with I after O.

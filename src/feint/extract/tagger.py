@@ -408,7 +408,14 @@ def merge(
             fits = [c for c in t_content if _overlap(c, cs.content)]
             fits = [c for c in fits if _fits(text, c, cs, cues, starts)]
             if fits:  # pieces the rules read as one content stay one ("A, but that B")
-                content = (min(c[0] for c in fits), max(c[1] for c in fits))
+                covering = (min(c[0] for c in fits), max(c[1] for c in fits))
+                # ... and a clause the rules' content opens with stays: "as saying that
+                # P, a message he believed ..." is P, not the appositive. What the
+                # tagger rightly cuts from the front has no verb ("told the ceremony
+                # that P", "said in a letter to the board that P").
+                cut = doc.char_span(cs.content[0], covering[0], alignment_mode="contract")
+                if cut is None or not any(t.pos_ in ("VERB", "AUX") for t in cut):
+                    content = covering
         out_spans.append(replace(cs, cue=_closest(cs.cue, t_cue), content=content))
     additions: list[tuple[sp.Candidate, sp.CharSpans]] = []
     for t in tagged:
