@@ -37,6 +37,10 @@ NOT_SPEECH = [
     ("Russia attacked Kharkiv overnight with drones, the governor said.", "attacked"),
     ("Kremlin spokesman Dmitry Peskov was asked about the report on Monday.", "asked"),
     ("Moscow said it would name its envoy to the talks once Kyiv named its own.", "name"),
+    ("The chancellor said she might call the Russian leader before the summit.", "call"),
+    ("The general declared a unilateral truce over the holiday weekend.", "declared"),
+    ("London said it was high time for the Kremlin to show it meant what it said.", "show"),
+    ("Asked by a local paper about the leaked memo, the mayor said nothing.", "Asked"),
 ]
 
 
@@ -159,6 +163,16 @@ def test_a_work_speaks_for_its_author_and_states_as_bodies(
 ) -> None:
     [a] = [a for a in _atts(nlp, text) if a.profile is not None]
     assert (a.profile.name, a.profile.kind) == (name, kind)
+
+
+@pytest.mark.model
+def test_it_can_be_a_work_or_body_quoted_before(nlp: Language) -> None:
+    text = (
+        "The governor promised to rebuild the bridge. The ministry's briefing note said the "
+        "repairs would take a year. It added that traffic would move to the ferry."
+    )
+    [it] = [a for a in _atts(nlp, text) if a.source is not None and a.source.text == "It"]
+    assert it.profile is not None and it.profile.kind == "document", it.profile
 
 
 @pytest.mark.model

@@ -150,6 +150,8 @@ def _speech(doc: Doc, f: sp.Candidate) -> bool:
     """
     if f.cue_lemma in lx.ACTION_VERBS:
         return False
+    if f.cue is not None and _unrealised(doc[f.cue[0] : f.cue[1]].root):
+        return False
     if f.source_head is None:
         return True
     head = doc[f.source_head]
@@ -163,6 +165,17 @@ def _speech(doc: Doc, f: sp.Candidate) -> bool:
     if f.cue_lemma in lx.INFERENCE_VERBS and head.pos_ == "NOUN":
         return lemma in _AGENT_HEADS or lower in _AGENT_HEADS
     return True
+
+
+def _unrealised(cue: Token) -> bool:
+    """A report in an infinitive has not been made: "it was time for Putin to show he
+    was serious", "refused to confirm that ...", "is expected to announce that ...".
+    After a catenative it has ("continues to say that ...")."""
+    if cue.pos_ not in ("VERB", "AUX") or not any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in cue.children
+    ):
+        return False
+    return cue.head.lemma_.lower() not in lx.CATENATIVES
 
 
 def _inherit(atts: list[Attribution], doc_date: date | None) -> list[Attribution]:
@@ -292,6 +305,10 @@ def _model_reports(
         comps = [c for c in tok.children if c.dep_ in ("ccomp", "acl") and c.i > tok.i]
         if not comps and tok.lemma_.lower() in _LOOKS:
             continue  # "has shown a willingness", "seems determined": how one acts
+        if not comps and tok.lemma_.lower() in lx.BARE_OBJECT_DEEDS and sx.bare_object(tok):
+            continue  # "might call Donald Trump", "declared a ceasefire": deeds
+        if not comps and tok.lemma_.lower() in lx.QUESTION_VERBS:
+            continue  # "asked about its report": a question, not a claim
         head = comps[0] if comps else sx.object_complement(tok, "say")
         if head is None:
             head = next((c for c in tok.children if c.i > tok.i and c.dep_ in (

@@ -47,6 +47,15 @@ OBJECT_CUE_VERBS: Final = frozenset(
 # reporters", "briefed the council", "warned Moscow". What was said is their clause
 # or open clause ("told reporters that ...", "warned Moscow not to") or a
 # prepositional object ("warned of a crisis").
+# Verbs that are deeds with a bare object and speech only with a second complement:
+# "called the plan a trap", "called for talks", "declared the offer a bluff" report;
+# "might call Donald Trump" (a phone call) and "declared a ceasefire" act.
+BARE_OBJECT_DEEDS: Final = frozenset("call declare".split())
+# Verbs of asking: what was asked about is a question, not a claim ("Asked by the
+# agency about its report, Peskov said ..." is Peskov's report, not the agency's).
+# Only a clause ("asked whether ...") or an open clause ("asked Kyiv to withdraw")
+# is their content.
+QUESTION_VERBS: Final = frozenset("ask wonder inquire enquire".split())
 ADDRESSEE_OBJECT_VERBS: Final = frozenset("tell inform brief assure remind warn notify".split())
 # Left out of OBJECT_CUE_VERBS although PolNeAR often marks them: "seems determined",
 # "appears ready" and "has shown a willingness" describe how someone looks or acts,

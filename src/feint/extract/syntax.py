@@ -39,6 +39,10 @@ def object_complement(tok: Token, lemma: str) -> Token | None:
     xcomp = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
     if xcomp is not None:
         return xcomp
+    if lemma in lx.BARE_OBJECT_DEEDS and bare_object(tok):
+        return None
+    if lemma in lx.QUESTION_VERBS:
+        return None  # a clause or an open clause (found above), never "about X"
     for c in tok.children:
         if c.i < tok.i:
             continue
@@ -52,6 +56,28 @@ def object_complement(tok: Token, lemma: str) -> Token | None:
             # "called for more flexibility": the content is the object, not "for".
             return next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
     return None
+
+
+def bare_object(tok: Token) -> bool:
+    """Has ``tok`` one nominal object and nothing said of it ("call Donald Trump",
+    "declared a ceasefire"), rather than an object and what it is called ("called it
+    'posturing'", "call the terms unacceptable") or a prepositional complement?"""
+    objects = [c for c in tok.children if c.i > tok.i and c.dep_ in ("dobj", "oprd", "xcomp")]
+    if len(objects) != 1 or objects[0].dep_ == "xcomp":
+        return False
+    for c in tok.children:
+        if c.i < tok.i:
+            continue
+        if c.dep_ == "ccomp":
+            return False  # "declared it open"
+        if (
+            c.dep_ == "prep"
+            and c.lower_ in ("for", "on")
+            and not any(g.ent_type_ in ("DATE", "TIME") for g in c.children)
+        ):
+            return False  # "called for talks", "called on Moscow to"; not "on Monday"
+    obj = objects[0]
+    return not any(g.i > obj.i and g.dep_ in ("amod", "appos", "acomp") for g in obj.children)
 
 
 def parenthetical(tok: Token) -> tuple[int, int] | None:

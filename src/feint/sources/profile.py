@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
@@ -28,6 +28,8 @@ from feint.extract.records import SourceProfile
 
 _DETERMINERS: Final = re.compile(r"^(?:the|a|an|its|their|his|her|another|other)\s+", re.I)
 _RELATIVE_DEPS: Final = ("relcl", "acl")
+# Kinds of unnamed source that "it" may later stand for.
+_SPEAKING_THINGS: Final = frozenset({"official_body", "media", "analyst", "document"})
 # Entity types of a capitalised modifier that say where a work is from, not who wrote
 # it ("a Russian report", "a Ukrainian assessment").
 _NOT_AUTHORS: Final = frozenset({"NORP", "GPE", "LOC", "DATE", "CARDINAL", "ORDINAL"})
@@ -178,7 +180,7 @@ class SourceResolver:
             if len(name) > len(self._full.get(last, "")):
                 self._full[last] = name
         self._people = people
-        quoted = _quoted_positions(doc, quotes)
+        quoted = self._quoted = _quoted_positions(doc, quotes)
         sent_of = {}
         for n, sent in enumerate(doc.sents):
             for t in sent:
@@ -301,7 +303,7 @@ class SourceResolver:
                     and not t.is_punct and t.dep_ not in ("det", "relcl")]  # fmt: skip
             if any(t.lower_ in lx.TITLE_WORDS for t in rest) and len(rest) <= 6:
                 role = " ".join(t.text for t in rest)
-        return SourceProfile(
+        found = SourceProfile(
             name=self._canonical(name.text if person is None else person.text, person),
             kind=kind,
             count=self._count(head, kind),
@@ -309,6 +311,21 @@ class SourceResolver:
             access=access,
             role=role,
         )
+        if person is None and kind in _SPEAKING_THINGS and found.name:
+            self._remember(name, head, found)
+        return found
+
+    def _remember(self, name: Span, head: Token, found: SourceProfile) -> None:
+        """A body or a work the text has just made a source is a referent for a later
+        "it" ("The summary noted that ... It said ..."), as a named body is."""
+        if any(m.start == name.start for m in self._mentions):
+            return
+        mention = _Mention(
+            name.start, found.name or "", found.kind, found.affiliation,
+            frozenset(_norm_word(t.text) for t in name if not t.is_punct),
+            _is_subject(head), self._sent_of.get(name.start, 0), name.start in self._quoted,
+        )  # fmt: skip
+        insort(self._mentions, mention, key=lambda m: m.start)
 
     # -- parts -------------------------------------------------------------------
 
