@@ -58,6 +58,10 @@ def test_evidence_and_speakers_still_report(nlp: Language) -> None:
     [promise] = _atts(nlp, "Putin promised on Friday to order a ceasefire in the east.")
     assert promise.content.text == "to order a ceasefire in the east"  # not "Friday"
     assert promise.time is not None and promise.time.text == "on Friday"
+    [shown] = _atts(nlp, "The envoy used a back channel to show that Moscow was ready to talk.")
+    assert shown.content.text == "Moscow was ready to talk"  # made, not only planned
+    called = _atts(nlp, "The minister, who called the leak untrue, left the meeting early.")
+    assert [a.cue.text for a in called if a.cue is not None] == ["called"]
 
 
 @pytest.mark.model

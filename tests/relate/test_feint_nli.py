@@ -36,6 +36,22 @@ def test_clear_cases(nli: Judge, premise: str, hypothesis: str, label: str) -> N
     assert abs(sum(verdict.scores.values()) - 1.0) < 1e-6
 
 
+def test_a_verdict_does_not_depend_on_the_other_pairs(nli: Judge) -> None:
+    question = "Moscow is ready to negotiate an end to the war."
+    claims = [
+        "The Kremlin said it was open to talks without preconditions.",
+        "Peskov said there was no basis for negotiations at present.",
+        "Russian forces shelled the city through the night.",
+        "A short line.",
+        "The foreign ministry said any settlement would have to recognise the new "
+        "territorial realities and that Kyiv must first withdraw its troops.",
+    ]
+    alone = [nli.judge_many([(c, question)])[0].scores for c in claims]
+    together = [v.scores for v in nli.judge_many([(c, question) for c in claims])]
+    reversed_ = [v.scores for v in nli.judge_many([(c, question) for c in claims[::-1]])][::-1]
+    assert alone == together == reversed_
+
+
 def test_cli_judge_json_contract() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "feint", "judge", "A man is sleeping.", "A man is awake.",

@@ -168,14 +168,18 @@ def _speech(doc: Doc, f: sp.Candidate) -> bool:
 
 
 def _unrealised(cue: Token) -> bool:
-    """A report in an infinitive has not been made: "it was time for Putin to show he
-    was serious", "refused to confirm that ...", "is expected to announce that ...".
-    After a catenative it has ("continues to say that ...")."""
+    """A report in an infinitive that has not been made: one a noun waits for ("it
+    was time for Putin to show he was serious", "a chance to say") or one a verb
+    withholds or looks ahead to ("refused to confirm that ...", "is expected to
+    announce that ..."). One that was made stays ("used back channels to show he was
+    open", "continues to say that ...")."""
     if cue.pos_ not in ("VERB", "AUX") or not any(
         c.dep_ == "aux" and c.lower_ == "to" for c in cue.children
     ):
         return False
-    return cue.head.lemma_.lower() not in lx.CATENATIVES
+    if cue.dep_ in ("relcl", "acl"):
+        return True
+    return cue.dep_ == "xcomp" and cue.head.lemma_.lower() in lx.IRREALIS_HEADS
 
 
 def _inherit(atts: list[Attribution], doc_date: date | None) -> list[Attribution]:

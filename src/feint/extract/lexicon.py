@@ -144,6 +144,12 @@ NOMINAL_CONTENT_VERBS: Final = frozenset(
 CITING_VERBS: Final = frozenset("cite quote describe characterize portray".split())
 
 # Catenatives that belong to the cue ("continues to report", "began to say").
+# Verbs whose infinitive complement has not happened: "refused to confirm that",
+# "is expected to announce that", "wants to say that".
+IRREALIS_HEADS: Final = frozenset(
+    """refuse decline fail want plan expect hope intend seek try aim prepare need wish
+    hesitate threaten promise vow pledge""".split()
+)
 CATENATIVES: Final = frozenset("continue begin start keep go repeat appear seem".split())
 
 # Nouns that stand for a report ("the statement that ...", "claims by X that ...").

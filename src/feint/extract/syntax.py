@@ -65,6 +65,8 @@ def bare_object(tok: Token) -> bool:
     objects = [c for c in tok.children if c.i > tok.i and c.dep_ in ("dobj", "oprd", "xcomp")]
     if len(objects) != 1 or objects[0].dep_ == "xcomp":
         return False
+    if objects[0].dep_ == "oprd" and objects[0].pos_ != "PROPN":
+        return False  # "called the reporting incorrect" (the parse kept only the label)
     for c in tok.children:
         if c.i < tok.i:
             continue
