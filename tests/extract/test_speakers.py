@@ -41,6 +41,7 @@ NOT_SPEECH = [
     ("The general declared a unilateral truce over the holiday weekend.", "declared"),
     ("London said it was high time for the Kremlin to show it meant what it said.", "show"),
     ("Asked by a local paper about the leaked memo, the mayor said nothing.", "Asked"),
+    ("Posting on Telegram late on Sunday, the governor thanked the rescue crews.", "Posting"),
 ]
 
 

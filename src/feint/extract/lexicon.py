@@ -55,6 +55,9 @@ BARE_OBJECT_DEEDS: Final = frozenset("call declare".split())
 # agency about its report, Peskov said ..." is Peskov's report, not the agency's).
 # Only a clause ("asked whether ...") or an open clause ("asked Kyiv to withdraw")
 # is their content.
+# Verbs of publishing, whose prepositional object is where it was published ("posting
+# on X", "wrote on Telegram", "posted to his channel"), never what was said.
+PUBLISH_VERBS: Final = frozenset("post write tweet publish blog".split())
 QUESTION_VERBS: Final = frozenset("ask wonder inquire enquire".split())
 ADDRESSEE_OBJECT_VERBS: Final = frozenset("tell inform brief assure remind warn notify".split())
 # Left out of OBJECT_CUE_VERBS although PolNeAR often marks them: "seems determined",

@@ -52,6 +52,8 @@ def object_complement(tok: Token, lemma: str) -> Token | None:
             c.dep_ == "dobj" and is_pronoun(c) and c.i == tok.right_edge.i
         ):
             return c
+        if c.dep_ == "prep" and lemma in lx.PUBLISH_VERBS and c.lower_ in ("on", "to", "in"):
+            continue  # "posting on X": where, not what
         if c.dep_ == "prep" and c.lower_ in lx.OBJECT_CUE_PREPS and lemma in lx.OBJECT_CUE_VERBS:
             # "called for more flexibility": the content is the object, not "for".
             return next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
