@@ -11,7 +11,7 @@ import pytest
 
 from feint.assess import ach
 from feint.assess.ach import Evidence, Hypothesis
-from feint.assess.judgements import band_of
+from feint.assess.judgements import MIN_ROWS_FOR_EXTREMES, band_of, sentence, temper
 from feint.assess.stage import AssessReport, conclude, read_hypotheses
 from feint.errors import UsageError
 
@@ -65,7 +65,8 @@ def test_dropping_the_contradictions_moves_the_probabilities() -> None:
     dropped = _assess([e for e in BASE if e.kind != "contradictions"])
     assert dropped.probabilities["H1"] > before.probabilities["H1"]
     assert dropped.probabilities["H3"] < before.probabilities["H3"]
-    assert dropped.probabilities["H2"] > before.probabilities["H2"]
+    # The row fits the feint (C): dropping it leaves the feint's score alone.
+    assert dropped.scores["H2"] == before.scores["H2"]
     assert "E-contradictions" in before.judgements[0].evidence_ids
     assert "E-contradictions" not in dropped.judgements[0].evidence_ids
 
@@ -78,16 +79,19 @@ def test_independent_official_corroboration_makes_genuine_intent_lead() -> None:
         _row("timing:not_significant", "medium"),
     ])  # fmt: skip
     assert corroborated.ranking[0] == "H1"
+    p = corroborated.probabilities
+    assert all(p["H1"] >= v for v in p.values())
+    assert p["H1"] > sceptical.probabilities["H1"]
     j2 = next(j for j in corroborated.judgements if j.judgement_id.endswith("J2"))
-    assert j2.band == "likely" and Q in j2.text
     s2 = next(j for j in sceptical.judgements if j.judgement_id.endswith("J2"))
-    assert s2.band == "almost no chance"
+    assert Q in j2.text and j2.probability_low > s2.probability_low
+    assert s2.band == "almost no chance"  # four independent, credible rows against it
 
 
 def test_judgements_keep_confidence_in_its_own_sentence_and_cite_evidence() -> None:
     report = _assess(BASE)
     for j in report.judgements:
-        assert j.text.startswith("We assess that it is ") and j.text.count(".") == 1
+        assert j.text.startswith("We assess that ") and j.text.count(".") == 1
         assert "confidence" not in j.text
         assert j.confidence in ("low", "moderate", "high")
         assert j.confidence_text.startswith(f"We have {j.confidence} confidence")
@@ -159,3 +163,93 @@ def test_the_judge_rates_what_the_rules_do_not() -> None:
     assert ach.judge_rating(0.6, 0.1) == "C"
     assert ach.judge_rating(0.1, 0.85) == "II"
     assert ach.judge_rating(0.3, 0.3) == "N"
+
+
+# -- probabilities follow the scores ---------------------------------------------------
+
+
+def _matrix(ratings: dict[str, list[str]], rows: list[Evidence]) -> dict[tuple[str, str], str]:
+    return {
+        (h, e.evidence_id): r for h, row in ratings.items() for e, r in zip(rows, row, strict=True)
+    }
+
+
+ROWS3 = [_row(f"k{i}") for i in range(3)]
+
+
+@pytest.mark.parametrize(
+    ("ratings", "equal", "order"),
+    [
+        # all N: every hypothesis alike
+        ({"H1": ["N"] * 3, "H2": ["N"] * 3, "H3": ["N"] * 3, "H4": ["N"] * 3},
+         [("H1", "H2"), ("H2", "H3"), ("H3", "H4")], []),
+        # three tied at 0.00 (consistency differs): they share equally, above the fourth
+        ({"H1": ["CC", "C", "N"], "H2": ["C", "N", "N"], "H3": ["N", "N", "N"],
+          "H4": ["I", "N", "N"]},
+         [("H1", "H2"), ("H2", "H3")], [("H3", "H4")]),
+        # one edit: an I on H1 drops it below the rest, never above
+        ({"H1": ["CC", "C", "I"], "H2": ["C", "N", "N"], "H3": ["N", "N", "N"],
+          "H4": ["N", "N", "N"]},
+         [("H2", "H3"), ("H3", "H4")], [("H2", "H1")]),
+        # graded: II worse than I worse than nothing
+        ({"H1": ["II", "N", "N"], "H2": ["I", "N", "N"], "H3": ["N", "N", "N"],
+          "H4": ["II", "II", "N"]},
+         [], [("H3", "H2"), ("H2", "H1"), ("H1", "H4")]),
+    ],
+)  # fmt: skip
+def test_probabilities_are_one_monotone_rule_of_the_scores(
+    ratings: dict[str, list[str]], equal: list[tuple[str, str]], order: list[tuple[str, str]]
+) -> None:
+    m = _matrix(ratings, ROWS3)
+    s = ach.scores(HS, ROWS3, m)
+    p = ach.probabilities(HS, ROWS3, m)
+    assert sum(p.values()) == pytest.approx(1.0)
+    for a, b in equal:
+        assert p[a] == pytest.approx(p[b])
+    for a, b in order:
+        assert p[a] > p[b]
+    for a in s:  # a higher score never gets a lower probability
+        for b in s:
+            if s[a] > s[b]:
+                assert p[a] > p[b]
+    ranked = ach.ranking(HS, ROWS3, m)
+    assert [p[h] for h in ranked] == sorted(p.values(), reverse=True)
+
+
+# -- estimative language -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("p", [0.02, 0.1, 0.3, 0.5, 0.6, 0.9, 0.97])
+def test_every_band_reads_as_english(p: float) -> None:
+    text, words, low, high = sentence("Moscow wants a deal", p)
+    assert words in text and f"({low:.0%}-{high:.0%})" in text
+    assert "it is almost no chance" not in text and "it is roughly even chance" not in text
+    expected = {
+        "almost no chance": "We assess that there is almost no chance (1%-5%) that",
+        "roughly even chance": "We assess that there is a roughly even chance (45%-55%) that",
+    }.get(words, f"We assess that it is {words} ({low:.0%}-{high:.0%}) that")
+    assert text == f"{expected} Moscow wants a deal."
+
+
+def test_thin_evidence_never_reaches_the_extremes() -> None:
+    thin = _assess([_row("saydo:talks_while_escalating"), _row("claims:analyst:oppose")])
+    j2 = next(j for j in thin.judgements if j.judgement_id.endswith("J2"))
+    assert thin.probabilities["H1"] < 0.05  # the matrix alone says almost no chance
+    assert j2.band == "very unlikely"  # two rows are not enough for the extreme
+    assert "held at 'very unlikely' rather than 'almost no chance'" in j2.confidence_text
+    # The same two rows resting on the same claims count once.
+    p, held = temper(0.01, 1)
+    assert band_of(p)[0] == "very unlikely" and held is not None
+    assert temper(0.01, MIN_ROWS_FOR_EXTREMES) == (0.01, None)
+    assert temper(0.99, 2)[0] < 0.95 and temper(0.5, 0) == (0.5, None)
+
+
+def test_each_judgement_gives_its_own_reasons() -> None:
+    report = _assess(BASE)
+    j1, j2 = report.judgements
+    assert "the leading hypothesis" in j1.confidence_text
+    assert "this estimate's band" in j2.confidence_text
+    assert j1.confidence_text != j2.confidence_text
+    # J1 (the feint leads) rests on the rows that set it apart; J2 on those about H1.
+    assert set(j1.evidence_ids) != set(j2.evidence_ids) or j1.evidence_ids
+    assert "E-claims:private_anonymous:support" not in j2.evidence_ids  # fits all alike

@@ -47,7 +47,7 @@ def _check_tables(store: Store, report: Any) -> None:
     ).records()
     assert len(rows) == 2
     for j in rows:
-        assert j["text"].startswith("We assess that it is ") and "confidence" not in j["text"]
+        assert j["text"].startswith("We assess that ") and "confidence" not in j["text"]
         assert j["confidence"] in ("low", "moderate", "high") and j["confidence_text"]
         assert 0 <= j["probability_low"] < j["probability_high"] <= 1 and j["evidence_ids"]
     # The seed's own say-do gap: readiness reported by Russian sources during the

@@ -217,28 +217,24 @@ def sensitivity(
 
 
 LAMBDA: Final = 0.5
-"""Log-odds per weighted step of the CC..II scale in ``probabilities``."""
+"""Log-odds per weighted point of inconsistency in ``probabilities``."""
 
 
 def probabilities(
     hypotheses: Sequence[Hypothesis], evidence: Sequence[Evidence], m: Matrix
 ) -> dict[str, float]:
-    """The matrix read as evidence for and against: p(h) proportional to
-    exp(LAMBDA x sum over rows of weight x rating value), CC = 2 ... II = -2.
+    """The inconsistency scores read as odds: p(h) proportional to exp(LAMBDA x
+    score(h)), the score ``scores`` gives and ``ranking`` ranks by (0 is best).
 
-    A row rated alike for every hypothesis cancels out, as a non-diagnostic row
-    should; each weighted step between two hypotheses' ratings moves their odds by
-    a factor e^0.5. This is a reading of the matrix, not a fitted likelihood model:
-    the judgement's confidence says how far to trust it.
+    One monotone rule: a hypothesis with a higher (less inconsistent) score never
+    gets a lower probability, hypotheses with equal scores share equally (an all-N
+    matrix gives each the same), and each weighted point of inconsistency (an I on a
+    row of weight 1) halves a hypothesis's odds against another, roughly (e^-0.5).
+    Consistency only breaks ties in the ranking, as in Heuer's ACH, so it moves no
+    probability. This is a reading of the matrix, not a fitted likelihood model: the
+    judgement's confidence says how far to trust it.
     """
-    raw = {
-        h.hypothesis_id: LAMBDA
-        * sum(
-            _VALUE.get(m.get((h.hypothesis_id, e.evidence_id), "NA"), 0) * e.weight
-            for e in evidence
-        )
-        for h in hypotheses
-    }
+    raw = {h: LAMBDA * s for h, s in scores(hypotheses, evidence, m).items()}
     top = max(raw.values())
     z = {h: math.exp(v - top) for h, v in raw.items()}
     total = sum(z.values())
