@@ -19,8 +19,8 @@ from feint.store import Store
 
 SEED = "seed/isw-2024-05-24-kyivpost.txt"
 CORPUS = "corpus/items.jsonl"
-EVENTS = "events/russian-military-actions-2022-2024.csv"
-CALENDAR = "calendar/western-decisions-2022-2024.csv"
+EVENTS = "events/russian-military-actions-2022-2025.csv"
+CALENDAR = "calendar/western-decisions-2022-2025.csv"
 QUESTION = "Russia is genuinely willing to negotiate a ceasefire or peace settlement"
 """The bundled case's question: the corpus's proposition P1."""
 
