@@ -158,6 +158,17 @@ def test_a_content_keeps_the_clause_it_opens_with(nlp: Language) -> None:
     assert saying.content.text.startswith("the president was open to a pause in the fighting")
 
 
+@pytest.mark.model
+def test_a_content_never_runs_on_into_the_writers_comment(nlp: Language) -> None:
+    text = (
+        "Officials in Moscow claimed the army was open to a pause in March, likely to "
+        "slow the delivery of new air defences to the front."
+    )
+    [(_, atts)] = list(pipe_attributions(nlp, [(text, None)]))
+    [claimed] = [a for a in atts if a.cue is not None and a.cue.text == "claimed"]
+    assert "likely" not in claimed.content.text, claimed.content.text
+
+
 def test_decoding_follows_bio() -> None:
     labels = ("O", "B-CONTENT", "I-CONTENT")
     # Per-word argmax would read O, I, I: a content starting with I after O.

@@ -340,6 +340,13 @@ def _tokens(doc: Doc, chars: Chars) -> tuple[int, int] | None:
     return None if span is None or not len(span) else (span.start, span.end)
 
 
+# The writer's commentary after a report, which the rules cut off (CUT_AFTER_COMMA):
+# a tagger content may not run on into it.
+_COMMENTARY: Final = re.compile(
+    r",\s*(?:" + "|".join(sorted(sp.CUT_AFTER_COMMA)) + r")\b", re.IGNORECASE
+)
+
+
 def _fits(
     text: str, content: Chars, cs: sp.CharSpans, cues: Sequence[Chars], starts: Sequence[int]
 ) -> bool:
@@ -358,6 +365,8 @@ def _fits(
         return span[0] < at < span[1]
 
     rules = cs.content
+    if content[1] > rules[1] and _COMMENTARY.search(text, rules[1], content[1]):
+        return False  # "..., likely to delay ...": the writer's comment the rules cut off
     if any(bool(_overlap(content, c)) != bool(_overlap(rules, c)) for c in cues):
         return False  # it would add a report to the content, or lose one nested in it
     if any(inside(content, at) and not inside(rules, at) for at in starts):
