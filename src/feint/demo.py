@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -23,6 +24,8 @@ EVENTS = "events/russian-military-actions-2022-2025.csv"
 CALENDAR = "calendar/western-decisions-2022-2025.csv"
 QUESTION = "Russia is genuinely willing to negotiate a ceasefire or peace settlement"
 """The bundled case's question: the corpus's proposition P1."""
+StageFn = Callable[[str, str, float], None]
+"""on_stage(stage, what it did, seconds it took): called as each stage finishes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,7 @@ def run_demo(
     db_path: str | Path | None = None,
     progress: ProgressFn | None = None,
     relate_progress: Callable[[str, int, int], None] | None = None,
+    on_stage: StageFn | None = None,
 ) -> DemoResult:
     """Run the whole flow (ingest, extract, relate, context, assess, report) on the
     bundled case into ``db_path`` (default ``out_dir/feint.duckdb``), replacing that
@@ -66,7 +70,21 @@ def run_demo(
 
     The seed article is ingested with its known metadata (published 24 May 2024 by
     Kyiv Post), the corpus with the metadata of each item.
+
+    Args:
+        progress: extract's progress(done, total).
+        relate_progress: relate's progress(step, done, total).
+        on_stage: told of each stage as it finishes (see ``StageFn``).
     """
+    clock = time.monotonic()
+
+    def finished(stage: str, what: str) -> None:
+        nonlocal clock
+        now = time.monotonic()
+        if on_stage is not None:
+            on_stage(stage, what, now - clock)
+        clock = now
+
     options = options or Options()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -82,11 +100,20 @@ def run_demo(
             Metadata(outlet="kyivpost.com", published=parse_date("2024-05-24")),
         )
         report.merge(ingest(store, [str(corpus)], options.ingest))
+        finished("ingest", f"{report.ingested} documents")
         extracted = extract(store, options.extract, progress=progress)
+        finished(
+            "extract",
+            f"{extracted.attributions} attributions from {extracted.documents} documents",
+        )
         related = relate(store, options.relate, question=QUESTION, progress=relate_progress)
+        finished("relate", f"{related.claims} claims, {related.propositions} propositions")
         context = load_context(store, [str(events)], [str(calendar)])
+        finished("context", f"{context.events} military actions, {context.decisions} decisions")
         assessed = assess(store, QUESTION, options.assess, relate_options=options.relate)
+        finished("assess", f"{len(assessed.judgements)} key judgements")
         report_path = write_report(store, out, "html", QUESTION)
+        finished("report", str(report_path))
         contra = store.query(
             "SELECT a1.content_text, a2.content_text, r.explanation FROM relations r "
             "JOIN claims c1 ON c1.claim_id = r.claim_a "

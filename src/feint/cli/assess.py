@@ -10,6 +10,7 @@ from rich.table import Table
 
 from feint.cli.options import DEFAULT_DB_PATH, ConfigOption, DbOption
 from feint.cli.output import console, err_console
+from feint.cli.progress import StageProgress
 from feint.config import load_options
 from feint.errors import UsageError
 from feint.store import Store
@@ -73,7 +74,7 @@ def assess_cmd(
     options = load_options(config)
     if import_achz:
         achz.read_achz(import_achz)  # a bad file fails before the run, not after it
-    with Store.open_existing(db) as store:
+    with Store.open_existing(db) as store, StageProgress() as progress:
         for item in rate or []:
             parts = [p.strip() for p in item.split(",")]
             if len(parts) != 3:
@@ -82,6 +83,10 @@ def assess_cmd(
         hs = read_hypotheses(hypotheses, question) if hypotheses else None
         report = assess(
             store, question, options.assess, hypotheses=hs, relate_options=options.relate
+        )
+        progress.finished(
+            "assess",
+            f"{len(report.judgements)} judgement(s) on {len(report.evidence)} evidence row(s)",
         )
         if import_achz:
             imported = achz.import_achz(store, import_achz, report.question)

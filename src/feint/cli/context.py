@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from feint.cli.ingest import progress_bar
 from feint.cli.options import DEFAULT_DB_PATH, DbOption
 from feint.cli.output import console, err_console
+from feint.cli.progress import StageProgress
 from feint.errors import UsageError
 from feint.store import Store
 
@@ -52,13 +52,12 @@ def context_cmd(
 
     if not events and not decisions:
         raise UsageError("Give --events FILE, --decisions FILE, or both.")
-    with Store.open(db) as store, progress_bar() as bar:
-        task = bar.add_task("context", total=None)
+    with Store.open(db) as store, StageProgress() as progress:
         report = load_context(
-            store,
-            events or [],
-            decisions or [],
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            store, events or [], decisions or [], progress=progress.counter("context")
+        )
+        progress.finished(
+            "context", f"{report.events} event(s), {report.decisions} decision(s) loaded"
         )
     console.print(
         f"[bold]{report.events}[/] event(s), {report.statements} coded statement(s) and "

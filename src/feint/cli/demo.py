@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
-from feint.cli.ingest import print_summary, progress_bar, step_progress
+from feint.cli.ingest import print_summary
 from feint.cli.options import ConfigOption
 from feint.cli.output import console
+from feint.cli.progress import StageProgress
+from feint.cli.relate import RELATE_UNITS
 from feint.config import load_options
 from feint.demo import QUESTION, run_demo
 
@@ -36,12 +38,12 @@ def demo_cmd(
 
       feint demo --out /tmp/feint-demo
     """
-    with progress_bar() as bar:
-        task = bar.add_task("extract", total=None)
+    with StageProgress() as stages:
         result = run_demo(
             out, load_options(config), db,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-            relate_progress=step_progress(bar),
+            progress=stages.counter("extract"),
+            relate_progress=stages.steps("relate", RELATE_UNITS),
+            on_stage=stages.finished,
         )  # fmt: skip
     print_summary(result.ingest, result.db_path)
     console.print(

@@ -10,9 +10,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from feint.cli.ingest import progress_bar
 from feint.cli.judge import JudgeOption
 from feint.cli.output import console
+from feint.cli.progress import progress_bar
 
 ModelOption = Annotated[str, typer.Option(help="spaCy pipeline: installed name or folder.")]
 CueModelOption = Annotated[

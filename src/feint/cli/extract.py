@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from feint.cli.ingest import progress_bar
 from feint.cli.options import DEFAULT_DB_PATH, ConfigOption, DbOption
 from feint.cli.output import console, err_console
+from feint.cli.progress import StageProgress
 from feint.config import load_options
 from feint.errors import UsageError
 from feint.store import Store
@@ -74,13 +74,10 @@ def extract_cmd(
             "batch_size": batch_size,
         },
     )
-    with Store.open_existing(db) as store, progress_bar() as bar:
-        task = bar.add_task("extract", total=None)
-        report = extract(
-            store,
-            options.extract,
-            force=force,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+    with Store.open_existing(db) as store, StageProgress() as progress:
+        report = extract(store, options.extract, force=force, progress=progress.counter("extract"))
+        progress.finished(
+            "extract", f"{report.attributions} attribution(s) from {report.documents} document(s)"
         )
     console.print(
         f"[bold]{report.attributions}[/] attribution(s) from {report.documents} document(s); "

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from feint.cli.options import DEFAULT_DB_PATH, ConfigOption, DbOption
 from feint.cli.output import console, err_console
+from feint.cli.progress import StageProgress
 from feint.config import load_options
 from feint.errors import UsageError
 from feint.ingest import IngestReport, Metadata, ingest
@@ -95,12 +87,11 @@ def ingest_cmd(
         },
     )
     stdin = typer.get_binary_stream("stdin") if "-" in inputs else None
-    with Store.open(db) as store, progress_bar() as bar:
-        task = bar.add_task("ingest", total=None)
+    with Store.open(db) as store, StageProgress() as progress:
 
         def advance(done: int, total: int, name: str) -> None:
             if total > PROGRESS_MIN_INPUTS:
-                bar.update(task, completed=done, total=total, description=_short(name))
+                progress.update("ingest", done, total, description=_short(name))
 
         report = ingest(
             store,
@@ -109,6 +100,9 @@ def ingest_cmd(
             Metadata(outlet, when, url),
             stdin=stdin,
             progress=advance,
+        )
+        progress.finished(
+            "ingest", f"{report.ingested} new document(s) from {report.inputs} input(s)"
         )
     print_summary(report, db)
     if not report.ok:
@@ -134,30 +128,6 @@ def print_summary(report: IngestReport, db: Path | str) -> None:
         console.print(f"  ... and {len(report.duplicates) - 20} more duplicates")
     for _, reason in report.rejected:
         err_console.print(f"  rejected: {reason}", highlight=False, markup=False)
-
-
-def progress_bar() -> Progress:
-    """The progress bar every long command shows (on standard error, cleared at the end)."""
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    )
-
-
-def step_progress(bar: Progress) -> Callable[[str, int, int], None]:
-    """A progress(step, done, total) callback that gives each step its own bar."""
-    tasks: dict[str, TaskID] = {}
-
-    def progress(step: str, done: int, total: int) -> None:
-        if step not in tasks:
-            tasks[step] = bar.add_task(step, total=None)
-        bar.update(tasks[step], completed=done, total=total)
-
-    return progress
 
 
 def _short(name: str, width: int = 40) -> str:

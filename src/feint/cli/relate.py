@@ -7,12 +7,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from feint.cli.ingest import progress_bar, step_progress
 from feint.cli.options import DEFAULT_DB_PATH, ConfigOption, DbOption
 from feint.cli.output import console
+from feint.cli.progress import StageProgress
 from feint.config import load_options
 from feint.errors import UsageError
 from feint.store import Store
+
+RELATE_UNITS = {"embed": "claims", "stance": "claims", "relations": "pairs"}
+"""What each step of relate counts (the others count only themselves)."""
 
 
 def relate_cmd(
@@ -65,9 +68,13 @@ def relate_cmd(
     if question is not None and not question.strip():
         raise UsageError("--question is empty: give a proposition, e.g. 'Russia seeks a truce'.")
     options = load_options(config, relate={"judge": judge, "k": k, "embed_model": embed_model})
-    with Store.open_existing(db) as store, progress_bar() as bar:
+    with Store.open_existing(db) as store, StageProgress() as progress:
         report = relate(
-            store, options.relate, question=question, force=force, progress=step_progress(bar)
+            store,
+            options.relate,
+            question=question,
+            force=force,
+            progress=progress.steps("relate", RELATE_UNITS),
         )
     console.print(
         f"[bold]{report.claims}[/] claim(s), {report.new_claims} new "
