@@ -1,13 +1,14 @@
 # Two commands set everything up on a fresh machine:
 #   make demo   create .venv, install feint, run the whole flow on the bundled case
 #   make test   create .venv, install feint, run lint, type check and tests
+# Then `make serve` browses the store make demo wrote (OUT, as for make demo).
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 OUT    ?= feint-demo
 
-.PHONY: all install demo test lint typecheck unit bench clean
+.PHONY: all install demo serve test lint typecheck unit bench clean
 
 all: test
 
@@ -25,6 +26,11 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/feint demo --out $(OUT)
+
+# feint is in $(BIN), not on PATH: this is `feint serve` on the demo's store.
+serve: $(STAMP)
+	@test -f $(OUT)/feint.duckdb || { echo "No demo store at $(OUT)/feint.duckdb: run make demo first."; exit 2; }
+	$(BIN)/feint serve --db $(OUT)/feint.duckdb
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench train

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -87,11 +91,39 @@ def demo_cmd(
             highlight=False,
         )
     console.print(f"[bold]Report:[/] {result.report_path}", highlight=False)
+    feint, db_path = feint_command(), shlex.quote(result.db_path)
     console.print(
-        f"Explore it:  feint serve --db {result.db_path}\n"
-        f"             feint documents --db {result.db_path}\n"
-        f'             feint assess --db {result.db_path} -q "{QUESTION}"\n'
-        f'             feint query "SELECT outlet, count(*) FROM documents GROUP BY 1" '
-        f"--db {result.db_path}",
+        f"Explore it:  {feint} serve --db {db_path}\n"
+        f"             {feint} documents --db {db_path}\n"
+        f'             {feint} assess --db {db_path} -q "{QUESTION}"\n'
+        f'             {feint} query "SELECT outlet, count(*) FROM documents GROUP BY 1" '
+        f"--db {db_path}",
         highlight=False,
+        markup=False,
+        soft_wrap=True,  # a command cut across two lines would not paste
     )
+
+
+def feint_command() -> str:
+    """How to run this feint again from the current folder, as it can be pasted into a
+    shell: ``feint`` when that name on PATH is this program; else the path of the
+    running script (``.venv/bin/feint`` after ``make demo``, where nothing put feint on
+    PATH); else, run as ``python -m feint``, this Python with ``-m feint``."""
+    script = Path(sys.argv[0])
+    if script.name != "__main__.py" and script.is_file() and os.access(script, os.X_OK):
+        on_path = shutil.which(script.name)
+        if on_path and Path(on_path).resolve() == script.resolve():
+            return script.name
+        return shlex.quote(_from_here(script))
+    return f"{shlex.quote(_from_here(Path(sys.executable)))} -m feint"
+
+
+def _from_here(path: Path) -> str:
+    """``path`` relative to the current folder when inside it (a virtual environment's
+    ``bin/python`` is a link: resolving it would leave the environment), else absolute."""
+    full = path.absolute()
+    try:
+        inside = full.relative_to(Path.cwd())
+    except ValueError:
+        return str(full)
+    return str(inside) if len(inside.parts) > 1 else f"./{inside}"
