@@ -11,6 +11,7 @@ import pytest
 
 from feint.assess import ach
 from feint.assess.ach import Evidence, Hypothesis
+from feint.assess.evidence import _conflict_kind
 from feint.assess.judgements import MIN_ROWS_FOR_EXTREMES, band_of, sentence, temper
 from feint.assess.stage import AssessReport, conclude, read_hypotheses
 from feint.errors import UsageError
@@ -253,3 +254,42 @@ def test_each_judgement_gives_its_own_reasons() -> None:
     # J1 (the feint leads) rests on the rows that set it apart; J2 on those about H1.
     assert set(j1.evidence_ids) != set(j2.evidence_ids) or j1.evidence_ids
     assert "E-claims:private_anonymous:support" not in j2.evidence_ids  # fits all alike
+
+
+# -- conflicts by who disagrees ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        (("private_anonymous", True), ("private_anonymous", True), "insiders"),
+        (("private_anonymous", True), ("public_official", True), "private_public"),
+        (("public_official", True), ("public_official", True), "officials"),
+        (("public_official", True), ("public_official", False), "across"),
+        (("private_anonymous", False), ("private_anonymous", False), "across"),
+        (("media", True), ("analyst", True), "across"),
+    ],
+)
+def test_conflicts_are_split_by_who_disagrees(
+    a: tuple[str, bool], b: tuple[str, bool], kind: str
+) -> None:
+    assert _conflict_kind(a, b) == kind == _conflict_kind(b, a)
+
+
+def test_disagreement_across_sides_tells_no_hypothesis_apart() -> None:
+    across = _row("conflicts:across")
+    assert {ach.rule_rating(across, h) for h in HS} == {"N"}
+    insiders = _row("conflicts:insiders")
+    mixed = _row("conflicts:private_public")
+    officials = _row("conflicts:officials")
+    role = {h.role: h for h in HS}
+    assert ach.rule_rating(insiders, role["genuine"]) == "I"
+    assert ach.rule_rating(mixed, role["deception"]) == "CC"
+    assert ach.rule_rating(officials, role["divided"]) == "CC"
+    # Hundreds of cross-side conflicts leave the ranking where the other rows put it;
+    # the same pairs inside the actor's side move it.
+    base = _assess(BASE[:2])
+    with_across = _assess([*BASE[:2], across])
+    with_officials = _assess([*BASE[:2], officials])
+    assert with_across.ranking == base.ranking and with_across.scores == base.scores
+    assert base.ranking[0] != "H3" and with_officials.ranking[0] == "H3"

@@ -61,6 +61,10 @@ def _check_tables(store: Store, report: Any) -> None:
     n_claims = store.query("SELECT count(*) FROM claims").rows[0][0]
     graded = store.query("SELECT count(*), count(DISTINCT claim_id) FROM grades").rows[0]
     assert graded == (n_claims, n_claims)
+    # Conflicts come split by who disagrees, never as one undivided row.
+    kinds = {e.kind for e in report.evidence}
+    assert "contradictions" not in kinds
+    assert all(k.startswith("conflicts:") for k in kinds if "conflict" in k)
     timing = store.query(
         "SELECT channel, window_days, note FROM timing WHERE question = ?", [Q]
     ).rows

@@ -111,6 +111,16 @@ _RULES: Final[dict[str, tuple[str, str, str, str]]] = {
     "claims:public_official:oppose": ("I", "C", "C", "C"),
     "claims:media:oppose": ("I", "N", "N", "N"),
     "claims:analyst:oppose": ("II", "C", "N", "C"),
+    # Conflicts over the question, by who disagrees (the reference assessment reads
+    # insiders contradicting each other, and private readiness against public
+    # rhetoric, as signs of a feint; officials openly at odds as division; sides
+    # disagreeing with each other as nothing about either hypothesis).
+    "conflicts:insiders": ("I", "C", "C", "N"),
+    "conflicts:private_public": ("I", "CC", "C", "C"),
+    "conflicts:officials": ("N", "C", "CC", "N"),
+    "conflicts:across": ("N", "N", "N", "N"),
+    # Conflicts whose sides are unknown (stores assessed before the split, rows an
+    # analyst adds): read as before.
     "contradictions": ("I", "C", "CC", "N"),
     "saydo:talks_while_escalating": ("II", "C", "C", "C"),
     "saydo:refusal_while_deescalating": ("C", "I", "C", "C"),

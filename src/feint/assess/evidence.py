@@ -7,7 +7,10 @@ One row per kind of finding, each naming the ids it rests on:
   from how many there are;
 - readiness confirmed (credibility 1-2) or refuted (4-5) by independent sources;
 - conflicts: ``contradicts`` and ``tension`` relations between claims that take
-  opposite stances toward the question;
+  opposite stances toward the question, split by who disagrees: the actor's unnamed
+  sources against each other, its private claims against its officials' public
+  words, its officials against each other, and disagreement across sides (which
+  says nothing about the actor's own intent or unity);
 - say-do gaps, per direction;
 - the timing test (surges of supporting claims before decisions), all channels.
 """
@@ -19,7 +22,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from feint.assess.ach import Evidence
-from feint.assess.saydo import Gap
+from feint.assess.saydo import Actor, Gap
 from feint.assess.timing import TimingResult
 from feint.store import Store
 
@@ -44,10 +47,55 @@ def _credibility(grades: Sequence[int]) -> str:
     return "high" if share >= 0.5 else "medium" if share >= 0.2 else "low"
 
 
+# Conflict rows by who disagrees: (kind, id suffix, what the row says).
+_CONFLICTS: Final = {
+    "insiders": (
+        "conflicts:insiders",
+        "the actor's unnamed sources contradict each other",
+    ),
+    "private_public": (
+        "conflicts:private_public",
+        "the actor's unnamed sources contradict its officials' public words",
+    ),
+    "officials": (
+        "conflicts:officials",
+        "the actor's officials contradict each other on the record",
+    ),
+    "across": (
+        "conflicts:across",
+        "claims from different sides contradict each other (not evidence about the "
+        "actor's own unity)",
+    ),
+}
+
+
+def _conflict_kind(a: tuple[str, bool], b: tuple[str, bool]) -> str:
+    """Who disagrees in a pair of (channel, is the actor's own source) claims."""
+    if not (a[1] and b[1]):
+        return "across"
+    channels = {a[0], b[0]}
+    if channels == {"private_anonymous"}:
+        return "insiders"
+    if channels == {"private_anonymous", "public_official"}:
+        return "private_public"
+    return "officials" if channels == {"public_official"} else "across"
+
+
 def build_evidence(
-    store: Store, question: str, qid: str, gaps: Sequence[Gap], timing: Sequence[TimingResult]
+    store: Store,
+    question: str,
+    qid: str,
+    gaps: Sequence[Gap],
+    timing: Sequence[TimingResult],
+    actor: Actor | None = None,
 ) -> list[Evidence]:
-    """The evidence rows for ``question`` (ids prefixed with ``qid``)."""
+    """The evidence rows for ``question`` (ids prefixed with ``qid``).
+
+    ``actor`` (default: the one the question names) decides whose sources are the
+    actor's own when conflicts are split by who disagrees; a source is the actor's
+    when its affiliation or its name names the actor.
+    """
+    actor = actor if actor is not None else Actor.of(question)
     rows = store.query(
         """
         SELECT s.claim_id, c.channel, s.stance, coalesce(g.credibility, 6)
@@ -111,17 +159,29 @@ def build_evidence(
         ).rows
         if {stance.get(a), stance.get(b)} == {"support", "oppose"}
     )
-    if conflicts:
-        ids = tuple(sorted({x for pair in conflicts for x in pair}))
+    side = {
+        claim_id: (channel or "", actor.matches(affiliation) or actor.matches(name))
+        for claim_id, channel, affiliation, name in store.query(
+            "SELECT c.claim_id, c.channel, s.affiliation, s.name "
+            "FROM claims c LEFT JOIN sources s USING (source_id)"
+        ).rows
+        if claim_id in stance
+    }
+    by_kind: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for a, b in conflicts:
+        by_kind[_conflict_kind(side.get(a, ("", False)), side.get(b, ("", False)))].append((a, b))
+    for key, (kind, what) in _CONFLICTS.items():
+        pairs = by_kind.get(key)
+        if not pairs:
+            continue
         out.append(
             Evidence(
-                f"{qid}:E-conflicts",
-                f"{len(conflicts)} pair(s) of claims conflict: "
-                f"one side supports, the other opposes: {question}",
-                "contradictions",
+                f"{qid}:E-conflicts-{key}",
+                f"{len(pairs)} pair(s) of claims conflict over '{question}': {what}",
+                kind,
                 "medium",
-                _relevance(len(conflicts)),
-                ids,
+                _relevance(len(pairs)),
+                tuple(sorted({x for pair in pairs for x in pair})),
             )
         )
     by_direction: dict[str, list[Gap]] = defaultdict(list)

@@ -25,7 +25,7 @@ from feint.assess.ach import Evidence, Hypothesis, question_id
 from feint.assess.evidence import build_evidence
 from feint.assess.grades import grade_store
 from feint.assess.judgements import Judgement, band_of, confidence_of, sentence, temper
-from feint.assess.saydo import inconsistent_claims, saydo_store
+from feint.assess.saydo import Actor, inconsistent_claims, saydo_store
 from feint.assess.timing import timing_store
 from feint.config import AssessOptions, RelateOptions
 from feint.errors import UsageError
@@ -138,7 +138,8 @@ def assess(
         Hypothesis(f"{qid}:{h.hypothesis_id}", h.label, h.role)
         for h in (hypotheses or ach.template(question))
     ]
-    report.evidence = build_evidence(store, question, qid, gaps, timing)
+    who = Actor.of(question, options.actor)
+    report.evidence = build_evidence(store, question, qid, gaps, timing, who)
     _keep_analysts(store, report, keep_hypotheses=hypotheses is None)
     _rate(store, report, judge)
     conclude(report, qid)
