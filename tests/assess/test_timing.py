@@ -9,12 +9,15 @@ import pytest
 
 from feint.assess.timing import (
     MIN_BASELINE_DAYS,
+    NOT_SWAYED,
     coincidence,
+    decision_dates,
     observable,
     precursor_rate,
     surges,
     timing_for,
 )
+from feint.store import Store
 
 START = date(2023, 1, 1)
 
@@ -110,3 +113,19 @@ def test_timing_per_channel_with_enough_events() -> None:
     assert (anon.n_surges, anon.n_decisions, anon.precursor_rate) == (4, 4, 1.0)
     assert anon.p_value is not None and anon.p_value < 0.05
     assert rows["public_official"].n_surges == 0
+
+
+def test_talks_are_not_decisions_a_surge_could_sway(store: Store) -> None:
+    # Claims about talks surge before every round because they are news about it.
+    assert "talks" in NOT_SWAYED
+    store.insert_rows(
+        "decisions",
+        ("date", "audience", "decision", "kind", "decision_id", "origin"),
+        [
+            [_day(10), "US", "an aid bill passes", "aid_package", "d1", "test"],
+            [_day(20), "RU-US", "a round of talks in a Gulf capital", "talks", "d2", "test"],
+            [_day(30), "EU", "a sanctions package", "sanctions", "d3", "test"],
+            [_day(40), "EU", "an undated kind", None, "d4", "test"],
+        ],
+    )
+    assert decision_dates(store) == [_day(10), _day(30), _day(40)]

@@ -23,7 +23,7 @@ from typing import Final
 
 from feint.assess.ach import Evidence
 from feint.assess.saydo import Actor, Gap
-from feint.assess.timing import TimingResult
+from feint.assess.timing import NOT_SWAYED, TimingResult
 from feint.store import Store
 
 _CHANNEL_WORDS: Final = {
@@ -221,8 +221,9 @@ def build_evidence(
         decisions = tuple(
             r[0]
             for r in store.query(
-                "SELECT decision_id FROM decisions WHERE list_contains(?, date) ORDER BY date",
-                [list(t.decision_days)],
+                "SELECT decision_id FROM decisions WHERE list_contains(?, date) "
+                "AND coalesce(kind, '') NOT IN (SELECT unnest(?)) ORDER BY date",
+                [list(t.decision_days), sorted(NOT_SWAYED)],
             ).rows
         )
         out.append(
