@@ -102,6 +102,11 @@ def test_communities_group_near_claims_and_label_the_central_one() -> None:
     assert groups == [[0, 1, 2], [3, 4], [5]]
     label, _ = central(x, [0, 1, 2])
     assert label == 1  # the middle one
+    # ... unless it states nothing ("it"): the nearest that does labels it, and the
+    # centre stays the members' mean.
+    other, centre = central(x, [0, 1, 2], labels=[0, 2])
+    assert other in (0, 2) and np.allclose(centre, central(x, [0, 1, 2])[1])
+    assert central(x, [0, 1, 2], labels=[])[0] == 1  # none fit: the nearest member
     joined, _ = join_existing(
         _unit(np.array([[0.1, 1, 0], [1, 1, 1]], dtype=np.float32)),
         np.stack([central(x, [0, 1, 2])[1], central(x, [3, 4])[1]]),

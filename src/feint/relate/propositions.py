@@ -70,12 +70,20 @@ def communities(
     return out
 
 
-def central(vectors: np.ndarray, members: Sequence[int]) -> tuple[int, np.ndarray]:
-    """(the member nearest the members' mean, the unit mean)."""
+def central(
+    vectors: np.ndarray, members: Sequence[int], labels: Sequence[int] | None = None
+) -> tuple[int, np.ndarray]:
+    """(the member nearest the members' mean, the unit mean).
+
+    ``labels``: the members fit to label the proposition (those that state
+    something: "it" or "Ukraine" names no proposition); the nearest of them is
+    chosen when there are any, else the nearest member.
+    """
     mean = vectors[list(members)].mean(axis=0)
     norm = float(np.linalg.norm(mean))
     centre = mean / norm if norm > 0 else mean
-    best = max(members, key=lambda m: (float(vectors[m] @ centre), -m))
+    pool = [m for m in (labels or ()) if m in set(members)] or list(members)
+    best = max(pool, key=lambda m: (float(vectors[m] @ centre), -m))
     return best, centre.astype(np.float32)
 
 

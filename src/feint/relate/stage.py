@@ -180,7 +180,9 @@ def relate(
     restance: list[int] = list(new)
     for pid in touched:
         cl = props[pid]
-        label, _ = central(vectors, cl.members)
+        label, _ = central(
+            vectors, cl.members, [m for m in cl.members if claims[m].states_something]
+        )
         if label != cl.label:
             restance += [m for m in cl.members if m not in new]
         cl.label = label
