@@ -20,6 +20,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, se
 
 from feint.errors import UsageError
 from feint.report.data import gather
+from feint.report.labels import day
 from feint.report.markdown import to_markdown
 from feint.report.render import (
     CHANNEL_COLOURS,
@@ -54,7 +55,7 @@ def environment(*packages: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(anchor=anchor, highlight=highlight, pct=_pct)
+    env.globals.update(anchor=anchor, highlight=highlight, pct=_pct, day=day)
     return env
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from feint.report.labels import day
+
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
 
@@ -33,7 +35,8 @@ def _pct(p: float | None) -> str:
 
 def _quote(q: dict[str, Any]) -> str:
     return (
-        f"“{_text(q['quote'])}” — {_text(q['source'])}, {_text(q['outlet'])}, {q['date']} "
+        f"“{_text(q['quote'])}” — {_text(q['source'] or 'unknown source')}, "
+        f"{_text(q['outlet'] or 'unknown outlet')}, {day(q['date'])} "
         f"(claim `{q['claim_id']}`, document `{q['doc_id'][:12]}` [{q['start']}, {q['end']}))"
     )
 
@@ -136,7 +139,8 @@ def to_markdown(data: dict[str, Any], max_pairs: int, max_sources: int, max_quot
         )
         out += [f"  - word: {_quote(q)}" for q in g["claims"]]
         out += [
-            f"  - deed: {e['date']} `{e['event_id']}` {_text(e.get('description') or e['type'])}"
+            f"  - deed: {day(e['date'])} `{e['event_id']}` "
+            f"{_text(e.get('description') or e['type'])}"
             for e in g["events"]
         ]
     if not data["saydo"]:

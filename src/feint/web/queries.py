@@ -152,12 +152,16 @@ def proposition(store: Store, proposition_id: str) -> dict[str, Any] | None:
 def relations(
     store: Store, kinds: tuple[str, ...], page: int, size: int
 ) -> tuple[list[dict[str, Any]], int]:
+    """Pairs of claims of ``kinds``, strongest first, each side with its quote, source,
+    and its document's outlet and publication date (``published_a``, None: undated)."""
     joins = """
         FROM relations r
         JOIN claims c1 ON c1.claim_id = r.claim_a JOIN attributions a1 ON a1.attr_id = c1.attr_id
         JOIN claims c2 ON c2.claim_id = r.claim_b JOIN attributions a2 ON a2.attr_id = c2.attr_id
         LEFT JOIN sources s1 ON s1.source_id = c1.source_id
         LEFT JOIN sources s2 ON s2.source_id = c2.source_id
+        LEFT JOIN documents d1 ON d1.doc_id = a1.doc_id
+        LEFT JOIN documents d2 ON d2.doc_id = a2.doc_id
     """
     total = store.query(
         f"SELECT count(*) {joins} WHERE list_contains(?, r.kind)", [list(kinds)]
@@ -167,9 +171,11 @@ def relations(
         f"""
         SELECT r.kind, r.score, r.method, r.explanation,
                r.claim_a, a1.doc_id AS doc_a, a1.content_text AS quote_a,
-               coalesce(s1.name, a1.source_text) AS source_a,
+               coalesce(s1.name, a1.source_text) AS source_a, d1.outlet AS outlet_a,
+               d1.published AS published_a,
                r.claim_b, a2.doc_id AS doc_b, a2.content_text AS quote_b,
-               coalesce(s2.name, a2.source_text) AS source_b
+               coalesce(s2.name, a2.source_text) AS source_b, d2.outlet AS outlet_b,
+               d2.published AS published_b
         {joins}
         WHERE list_contains(?, r.kind)
         ORDER BY r.kind, r.score DESC, r.claim_a, r.claim_b LIMIT ? OFFSET ?

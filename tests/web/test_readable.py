@@ -1,0 +1,53 @@
+"""feint serve reads as words too (issue 13): "undated", never "None"; each side of
+a contradiction with its outlet and date. A real server on 127.0.0.1 over a small
+store written row by row (no model)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from tests.report.small_case import UNDATED_QUOTE, small_assessed_case
+from tests.web.serving import serving
+
+from feint.store import Store
+from feint.web.app import create_app
+
+pytestmark = [pytest.mark.network]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("readable") / "case.duckdb"
+    with Store.open(db) as store:
+        small_assessed_case(store)
+        with serving(create_app(store)) as url:
+            yield url
+
+
+def _page(c: httpx.Client, path: str) -> str:
+    response = c.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+def test_a_missing_date_reads_undated_never_none(server: str) -> None:
+    with httpx.Client(base_url=server) as c:
+        for path in ("/ach", "/claims", "/contradictions", "/documents"):
+            html = _page(c, path)
+            assert "None" not in html, path
+            assert "undated" in html, path
+        assert "An analyst, unknown outlet, undated" in _page(c, "/ach")
+
+
+def test_each_side_of_a_contradiction_has_its_outlet_and_date(server: str) -> None:
+    with httpx.Client(base_url=server) as c:
+        html = _page(c, "/contradictions")
+        pair = html[html.index('<article class="pair">') :]
+        assert "<footer>Dmitry Peskov, example.com, 2024-05-01</footer>" in pair
+        assert "<footer>An analyst, unknown outlet, undated</footer>" in pair
+        assert pair.index("2024-05-01") < pair.index(UNDATED_QUOTE)  # each under its quote
+        item = c.get("/api/relations").json()["items"][0]
+        assert (item["outlet_a"], item["published_a"]) == ("example.com", "2024-05-01")
+        assert (item["outlet_b"], item["published_b"]) == (None, None)
