@@ -1,15 +1,18 @@
-"""The report reads as words, not Python values (issue 13): "undated", never "None".
-Over a small store written row by row (``small_case``), no model."""
+"""The report reads as words, not keys (issue 13): "undated", never "None"; evidence
+rows by label, their ids in tooltips; a matrix that fits a laptop's screen. Over a
+small store written row by row (``small_case``), no model."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.report.small_case import small_assessed_case
+from tests.report.small_case import QID, small_assessed_case
 
 from feint.report import write_report
 from feint.report.data import gather
+from feint.report.labels import evidence_label
 from feint.store import Store
 
 
@@ -30,3 +33,69 @@ def test_a_missing_date_reads_undated_never_none(case: dict[str, Any]) -> None:
     # the undated claim, in the matrix's quotes and in the contradiction that cites it
     assert html.count("An analyst, unknown outlet, undated") >= 2
     assert "An analyst, unknown outlet, undated" in md
+
+
+@pytest.mark.parametrize(
+    ("kind", "description", "label"),
+    [
+        ("claims:analyst:oppose", "8 claim(s) by analysts oppose: X",
+         "Analysts' claims opposing the question"),
+        ("claims:private_anonymous:support", "",
+         "Unnamed sources' claims supporting the question"),
+        ("claims:public_official:oppose", "",
+         "Officials' claims on the record opposing the question"),
+        ("conflicts:private_public", "3 pair(s) of claims conflict over ...",
+         "Unnamed sources against officials' public words"),
+        ("saydo:talks_while_escalating", "In 23 month(s) ...",
+         "Talk of talks while the actor escalates"),
+        ("timing:not_significant", "Surges ...", "Timing of supporting claims against decisions"),
+        ("analyst", "Satellite images show troops massing",
+         "Analyst: Satellite images show troops massing"),
+        ("analyst", "x" * 80, "Analyst: " + "x" * 50 + "…"),
+        ("something:new", "", "E-new"),
+    ],
+)  # fmt: skip
+def test_evidence_labels_are_words(kind: str, description: str, label: str) -> None:
+    assert evidence_label("Q-1:E-new", kind, description) == label
+
+
+def test_evidence_reads_in_words_with_its_id_in_the_tooltip(case: dict[str, Any]) -> None:
+    html = case["html"].read_text("utf-8")
+    eid = f"{QID}:E-claims-analyst-oppose"
+    label = "Analysts&#39; claims opposing the question"
+    assert f'<a href="#ev-{eid}" title="{eid}">{label}</a>' in html  # the judgement's link
+    assert f'<th scope="row" title="{eid}">{label}</th>' in html  # the matrix's row
+    assert f">{eid}</a>" not in html and f">{eid.split(':')[-1]}</a>" not in html
+    md = case["md"].read_text("utf-8")
+    assert f"Analysts' claims opposing the question (`{eid}`)" in md
+
+
+@pytest.mark.browser
+def test_the_matrix_fits_a_laptop_screen(case: dict[str, Any], browser: Any) -> None:
+    """Read at 1366x768 from top to bottom: the page never scrolls sideways, and the ACH
+    matrix fits the viewport's width, its quotes open in a full-width row below."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(Path(case["html"]).as_uri())
+    width = page.evaluate("innerWidth")
+    matrix = page.locator("table.matrix")
+    for details in matrix.locator("details").all():  # every quote open: the worst case
+        details.evaluate("el => { el.open = true; }")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    for y in range(0, height, 600):
+        page.evaluate(f"window.scrollTo(0, {y})")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    matrix.scroll_into_view_if_needed()
+    box = matrix.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    wrap = matrix.locator("..")
+    assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth")  # no sideways scrollbar
+    # the quotes sit in a row as wide as the matrix, not in the narrow first column
+    quotes = matrix.locator("tr.detail ul.quotes").first.bounding_box()
+    assert quotes is not None and quotes["width"] > 0.8 * box["width"]
+    # closed, a row of the matrix is a line or two, not a column of quotes
+    for details in matrix.locator("details").all():
+        details.evaluate("el => { el.open = false; }")
+    rows = matrix.locator("tbody tr:first-child")
+    heights = rows.evaluate_all("rs => rs.map(r => r.getBoundingClientRect().height)")
+    assert heights and max(heights) < 80
+    page.close()

@@ -120,8 +120,8 @@ def test_editing_a_rating_updates_scores_and_ranking(server: str, browser: Any) 
             continue
         before = page.locator(f'#ranking tr[data-hypothesis="{leader}"] .score').inner_text()
         select.select_option("II")
-        short = e["id"].split(":")[-1]
-        expect(page.locator("#status")).to_have_text(re.compile(f"^Saved {short} against"))
+        saved = re.escape(e["label"])  # the row in words, not its id
+        expect(page.locator("#status")).to_have_text(re.compile(f"^Saved {saved} against"))
         after = page.locator(f'#ranking tr[data-hypothesis="{leader}"] .score').inner_text()
         assert float(after) < float(before)
         assert "rating-II" in (select.locator("..").get_attribute("class") or "")
@@ -159,13 +159,14 @@ def test_the_matrix_form_saves_changed_cells_without_script(server: str) -> None
 def test_adding_evidence_from_the_ach_page(server: str, browser: Any) -> None:
     page = browser.new_page()
     page.goto(f"{server}/ach")
-    n = page.locator("#matrix tbody tr").count()
+    n = page.locator("#matrix > tbody").count()  # one per evidence row (and its quotes)
     page.fill("#ev-description", "Satellite images show new trenches north of Kharkiv")
     page.select_option("#ev-credibility", "high")
     page.get_by_role("button", name="Add evidence").click()
     page.wait_for_url(re.compile(r"/ach\?question=.*saved=1"))
-    assert page.locator("#matrix tbody tr").count() == n + 1
-    assert page.get_by_text("Satellite images show new trenches").count() == 1
+    assert page.locator("#matrix > tbody").count() == n + 1
+    added = page.locator('#matrix th[scope="row"]', has_text="Satellite images show new trenches")
+    assert added.count() == 1  # one row, labelled by its words
     page.close()
 
 

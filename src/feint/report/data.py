@@ -17,6 +17,7 @@ from feint import __version__
 from feint.assess.timing import supporting_claims
 from feint.errors import UsageError
 from feint.report import entities
+from feint.report.labels import evidence_label
 from feint.store import Store
 
 CHANNELS = ("private_anonymous", "public_official", "media", "analyst", "unresolved")
@@ -74,7 +75,7 @@ def gather(
         "question": q,
         "questions": questions(store),
         "counts": _counts(store),
-        "judgements": _judgements(store, q) if q else [],
+        "judgements": _judgements(store, q, evidence) if q else [],
         "hypotheses": _hypotheses(store, q) if q else [],
         "evidence": evidence,
         "ratings": _ratings(store, q) if q else {},
@@ -90,11 +91,12 @@ def gather(
 def matrix(store: Store, question: str) -> dict[str, Any]:
     """The ACH part alone (what the web UI's ACH page redraws after an edit): the
     question's judgements, hypotheses, evidence rows with their quotes, and ratings."""
+    evidence = _evidence(store, question)
     return {
         "question": question,
-        "judgements": _judgements(store, question),
+        "judgements": _judgements(store, question, evidence),
         "hypotheses": _hypotheses(store, question),
-        "evidence": _evidence(store, question),
+        "evidence": evidence,
         "ratings": _ratings(store, question),
     }
 
@@ -138,13 +140,20 @@ def _claims(
     return {r["claim_id"]: r for r in rows}
 
 
-def _judgements(store: Store, q: str) -> list[dict[str, Any]]:
-    return store.query(
+def _judgements(store: Store, q: str, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The judgements, each with ``evidence``: the id and label of each row it rests on."""
+    rows = store.query(
         "SELECT judgement_id AS id, text, band, [probability_low, probability_high] AS "
         "probability, confidence, confidence_text, coalesce(evidence_ids, []) AS evidence_ids "
         "FROM judgements WHERE question = ? ORDER BY judgement_id",
         [q],
     ).records()
+    labels = {e["id"]: e["label"] for e in evidence}
+    for j in rows:
+        j["evidence"] = [
+            {"id": e, "label": labels.get(e, e.split(":")[-1])} for e in j["evidence_ids"]
+        ]
+    return rows
 
 
 def _hypotheses(store: Store, q: str) -> list[dict[str, Any]]:
@@ -170,6 +179,7 @@ def _evidence(
     if claims is None:
         claims = _claims(store, q, only=sorted({ref for r in rows for ref in r["refs"]}))
     for r in rows:
+        r["label"] = evidence_label(r["id"], r["kind"], r["description"])
         r["quotes"] = [_quote(claims[ref]) for ref in r["refs"] if ref in claims]
     return rows
 

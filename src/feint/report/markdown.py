@@ -63,7 +63,7 @@ def to_markdown(data: dict[str, Any], max_pairs: int, max_sources: int, max_quot
             f"- **{_text(j['text'])}** ({j['band']}, {_pct(lo)}–{_pct(hi)}; "
             f"{j['confidence']} confidence)",
             f"  {_text(j['confidence_text'])}",
-            f"  Evidence: {', '.join(f'`{e}`' for e in j['evidence_ids'])}",
+            "  Evidence: " + "; ".join(f"{_text(e['label'])} (`{e['id']}`)" for e in j["evidence"]),
         ]
     out += ["", "## Analysis of competing hypotheses", ""]
     hs = data["hypotheses"]
@@ -79,7 +79,7 @@ def to_markdown(data: dict[str, Any], max_pairs: int, max_sources: int, max_quot
                 data["ratings"].get(h["id"], {}).get(e["id"], {}).get("rating", "–") for h in hs
             ]
             out.append(
-                f"| `{e['id'].split(':')[-1]}` {_cell(e['description'])} | {e['credibility']} | "
+                f"| {_cell(e['label'])} `{e['id'].split(':')[-1]}` | {e['credibility']} | "
                 f"{e['relevance']} | "
                 + " | ".join(cells)
                 + f" | {e['diagnosticity']} | {_cell(e['sensitivity'] or '—')} |"
@@ -94,7 +94,7 @@ def to_markdown(data: dict[str, Any], max_pairs: int, max_sources: int, max_quot
         out += [f"- `{h['id']}` {_text(h['label'])} ({h['role']})" for h in hs]
         out += ["", "### Evidence and its quotes", ""]
         for e in data["evidence"]:
-            out.append(f"- `{e['id']}` {_text(e['description'])}")
+            out.append(f"- {_text(e['label'])} (`{e['id']}`): {_text(e['description'])}")
             out += [f"  - {_quote(q)}" for q in e["quotes"][:max_quotes]]
             if len(e["quotes"]) > max_quotes:
                 out.append(f"  - and {len(e['quotes']) - max_quotes} more in the JSON report")

@@ -52,11 +52,12 @@ function redraw(state) {
     const rests = document.createElement("p");
     rests.className = "rests-on";
     rests.append("Rests on evidence: ");
-    j.evidence_ids.forEach((id, i) => {
+    j.evidence.forEach((e, i) => {
       const a = document.createElement("a");
-      a.href = "#ev-" + id;
-      a.textContent = short(id);
-      if (i > 0) rests.append(", ");
+      a.href = "#ev-" + e.id;
+      a.title = e.id;
+      a.textContent = e.label; // the row in words; its id in the tooltip
+      if (i > 0) rests.append("; ");
       rests.append(a);
     });
     judgements.append(p, c, rests);
@@ -92,9 +93,10 @@ async function save(sel) {
   }
   redraw(body);
   const lead = body.hypotheses[0];
+  const row = body.evidence.find((e) => e.id === sel.dataset.evidence);
   status.textContent =
-    "Saved " + short(sel.dataset.evidence) + " against " + short(sel.dataset.hypothesis) +
-    " as " + sel.value + ". " + short(lead.id) + " leads.";
+    "Saved " + (row ? row.label : short(sel.dataset.evidence)) + " against " +
+    short(sel.dataset.hypothesis) + " as " + sel.value + ". " + short(lead.id) + " leads.";
 }
 
 // Saves go one at a time, in order, so that an older answer never redraws over a newer one.
