@@ -1,16 +1,18 @@
 """The report reads as words, not keys (issue 13): "undated", never "None"; evidence
-rows by label, their ids in tooltips; a matrix that fits a laptop's screen. Over a
-small store written row by row (``small_case``), no model."""
+rows by label, their ids in tooltips; lists it cuts point to a JSON file that is
+there; a matrix that fits a laptop's screen. Over a small store written row by row
+(``small_case``), no model."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.report.small_case import QID, small_assessed_case
+from tests.report.small_case import N_SPEAKERS, QID, small_assessed_case
 
-from feint.report import write_report
+from feint.report import MAX_QUOTES, write_report
 from feint.report.data import gather
 from feint.report.labels import evidence_label
 from feint.store import Store
@@ -33,6 +35,19 @@ def test_a_missing_date_reads_undated_never_none(case: dict[str, Any]) -> None:
     # the undated claim, in the matrix's quotes and in the contradiction that cites it
     assert html.count("An analyst, unknown outlet, undated") >= 2
     assert "An analyst, unknown outlet, undated" in md
+
+
+def test_cut_lists_point_to_the_json_written_beside_them(case: dict[str, Any]) -> None:
+    for path in (case["html"], case["md"]):
+        beside = path.with_name("report.json")
+        assert beside.exists(), f"{path.name} points to a file that is not there"
+        full = json.loads(beside.read_text("utf-8"))
+        cut = next(e for e in full["evidence"] if len(e["quotes"]) > MAX_QUOTES)
+        assert len(cut["quotes"]) == N_SPEAKERS  # every quote is in the JSON
+        text = path.read_text("utf-8")
+        assert f"and {N_SPEAKERS - MAX_QUOTES} more in" in text
+        assert "in the JSON report" not in text  # the old pointer to nothing
+    assert 'href="report.json"' in case["html"].read_text("utf-8")
 
 
 @pytest.mark.parametrize(

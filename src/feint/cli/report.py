@@ -14,9 +14,12 @@ from feint.store import Store
 
 
 def report_cmd(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write report.FORMAT into.")] = Path(
-        "feint-report"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Folder to write report.FORMAT into (and report.json, every row)."
+        ),
+    ] = Path("feint-report"),
     db: DbOption = DEFAULT_DB_PATH,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="html (one self-contained file), md or json.")
@@ -35,7 +38,8 @@ def report_cmd(
 
     Every judgement links to its evidence rows and every evidence row to the quotes
     it rests on, highlighted in their documents. The HTML works offline: no script,
-    no network, one file.
+    no network, one file. HTML and Markdown cut long lists; report.json, written
+    beside them, holds every row.
 
     Examples:
 
@@ -55,3 +59,5 @@ def report_cmd(
     with Store.open_existing(db) as store:
         path = write_report(store, out, fmt, question, all_documents=all_documents)
     console.print(f"Report written: {path}", highlight=False)
+    if path.suffix != ".json":
+        console.print(f"Every row, in JSON: {path.with_name('report.json')}", highlight=False)

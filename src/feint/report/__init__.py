@@ -1,8 +1,10 @@
 """Stage 7, report: what feint found, for a person to read and check.
 
 ``write_report(store, out_dir, fmt)`` writes ``report.html`` (one self-contained
-file: no script, no network, styles inline), ``report.md`` or ``report.json``. All
-three come from one gathered structure (``report.data.gather``), so they carry
+file: no script, no network, styles inline), ``report.md`` or ``report.json``. The
+HTML and Markdown reports cut long lists (quotes per evidence row, sources, pairs)
+and point to ``report.json``, which holds every row, so it is written beside them.
+All three come from one gathered structure (``report.data.gather``), so they carry
 the same content: bottom line up front (key judgements with band and confidence),
 the ACH matrix, the sources and their grades, the contradictions with both sides
 quoted, words against deeds, the timing test and its chart, and the documents with
@@ -37,6 +39,8 @@ MAX_CONTRADICTIONS: Final = 50
 """Pairs shown in the HTML and Markdown reports (all of them are in the JSON)."""
 MAX_SOURCES: Final = 200
 MAX_QUOTES: Final = 12
+COMPANION: Final = "report.json"
+"""Written beside an HTML or Markdown report: every row they leave out."""
 
 __all__ = ["FORMATS", "environment", "gather", "render_html", "write_report"]
 
@@ -73,6 +77,7 @@ def render_html(data: dict[str, Any]) -> str:
             contradictions=data["contradictions"][:MAX_CONTRADICTIONS],
             shifts=data["shifts"][:MAX_CONTRADICTIONS],
             max_sources=MAX_SOURCES,
+            companion=COMPANION,
             max_quotes=MAX_QUOTES,
             timing_chart=timing_chart(data["timing"], data["question"]),
             saydo_chart=saydo_chart(data["saydo"]),
@@ -95,7 +100,11 @@ def write_report(
     question: str | None = None,
     all_documents: bool = False,
 ) -> Path:
-    """Write ``out_dir/report.{html,md,json}`` and return its path."""
+    """Write ``out_dir/report.{html,md,json}`` and return its path.
+
+    An HTML or Markdown report gets ``report.json`` beside it (``COMPANION``): the
+    lists it cuts point there for the rest.
+    """
     if fmt not in FORMATS:
         raise UsageError(f"Report format {fmt!r} is not one of {', '.join(FORMATS)}.")
     data = gather(store, question, all_documents=all_documents)
@@ -107,11 +116,10 @@ def write_report(
             f"Cannot create the report folder {str(out)!r}: {e}. Pass another --out."
         ) from e
     path = out / f"report.{fmt}"
+    (out / COMPANION).write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
     if fmt == "html":
-        text = render_html(data)
+        path.write_text(render_html(data), "utf-8")
     elif fmt == "md":
-        text = to_markdown(data, MAX_CONTRADICTIONS, MAX_SOURCES, MAX_QUOTES)
-    else:
-        text = json.dumps(data, ensure_ascii=False, indent=1)
-    path.write_text(text, "utf-8")
+        text = to_markdown(data, MAX_CONTRADICTIONS, MAX_SOURCES, MAX_QUOTES, COMPANION)
+        path.write_text(text, "utf-8")
     return path

@@ -41,7 +41,15 @@ def _quote(q: dict[str, Any]) -> str:
     )
 
 
-def to_markdown(data: dict[str, Any], max_pairs: int, max_sources: int, max_quotes: int) -> str:
+def to_markdown(
+    data: dict[str, Any],
+    max_pairs: int,
+    max_sources: int,
+    max_quotes: int,
+    companion: str = "report.json",
+) -> str:
+    """The report in Markdown; lists longer than the ``max_*`` point to ``companion``
+    (the JSON report written beside it) for the rest."""
     out: list[str] = ["# feint report", ""]
     c = data["counts"]
     if data["question"]:
@@ -97,7 +105,8 @@ def to_markdown(data: dict[str, Any], max_pairs: int, max_sources: int, max_quot
             out.append(f"- {_text(e['label'])} (`{e['id']}`): {_text(e['description'])}")
             out += [f"  - {_quote(q)}" for q in e["quotes"][:max_quotes]]
             if len(e["quotes"]) > max_quotes:
-                out.append(f"  - and {len(e['quotes']) - max_quotes} more in the JSON report")
+                more = len(e["quotes"]) - max_quotes
+                out.append(f"  - and {more} more in {companion}, written beside this report")
     else:
         out.append("No ACH matrix yet.")
     out += ["", "## Sources and their grades", ""]
