@@ -1,11 +1,14 @@
 """The report reads as words, not keys (issue 13): "undated", never "None"; evidence
 rows by label, their ids in tooltips; lists it cuts point to a JSON file that is
-there; a matrix that fits a laptop's screen. Over a small store written row by row
-(``small_case``), no model."""
+there; a matrix that fits a laptop's screen; month ticks on the timing axis; the
+say-do lag explained. Over a small store written row by row (``small_case``), no
+model."""
 
 from __future__ import annotations
 
 import json
+import re
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +17,8 @@ from tests.report.small_case import N_SPEAKERS, QID, small_assessed_case
 
 from feint.report import MAX_QUOTES, write_report
 from feint.report.data import gather
-from feint.report.labels import evidence_label
+from feint.report.labels import LAG_HELP, evidence_label
+from feint.report.render import month_ticks, saydo_chart, timing_chart
 from feint.store import Store
 
 
@@ -83,6 +87,42 @@ def test_evidence_reads_in_words_with_its_id_in_the_tooltip(case: dict[str, Any]
     assert f">{eid}</a>" not in html and f">{eid.split(':')[-1]}</a>" not in html
     md = case["md"].read_text("utf-8")
     assert f"Analysts' claims opposing the question (`{eid}`)" in md
+
+
+def test_the_say_do_lag_is_explained(case: dict[str, Any]) -> None:
+    html = case["html"].read_text("utf-8")
+    header = re.search(r'<th scope="col" title="([^"]+)">Lag \(days\)</th>', html)
+    assert header is not None and "negative: the deed came first" in header.group(1)
+    table_end = html.index("</table>", html.index("Say-do gaps"))
+    assert html.index("negative: the deed came first", table_end) > table_end  # under the table
+    assert "more than 30 days apart are not paired" in html
+    assert LAG_HELP in case["md"].read_text("utf-8")
+    # the chart's gap has the table's sign: the deed came three days before the words
+    chart = str(saydo_chart(case["data"]["saydo"]))
+    assert "first deed 3 day(s) before the first claim" in chart
+
+
+def _weekly(first: date, weeks: int) -> dict[str, Any]:
+    days = [first + timedelta(weeks=i) for i in range(weeks)]
+    return {
+        "weekly": [{"week": d.isoformat(), "channel": "media", "n": 1} for d in days],
+        "decisions": [],
+        "tests": [],
+    }
+
+
+def _tick_labels(svg: str) -> list[str]:
+    return re.findall(r'class="tick">(\d{4}[^<]*)</text>', svg)
+
+
+def test_the_timing_axis_is_marked_in_months() -> None:
+    half_year = _tick_labels(str(timing_chart(_weekly(date(2024, 1, 1), 26), "q")))
+    assert half_year == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]
+    three_years = _tick_labels(str(timing_chart(_weekly(date(2022, 3, 7), 160), "q")))
+    assert three_years[:3] == ["2022-04", "2022-07", "2022-10"]  # too tight for every month
+    assert all(re.fullmatch(r"\d{4}-(01|04|07|10)", t) for t in three_years)
+    ticks = month_ticks(date(2024, 1, 15), date(2024, 4, 1), px_per_month=100)
+    assert ticks == [(date(2024, m, 1), True) for m in (2, 3)]
 
 
 @pytest.mark.browser

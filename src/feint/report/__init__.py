@@ -22,7 +22,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, se
 
 from feint.errors import UsageError
 from feint.report.data import gather
-from feint.report.labels import day
+from feint.report.labels import LAG_HELP, day
 from feint.report.markdown import to_markdown
 from feint.report.render import (
     CHANNEL_COLOURS,
@@ -78,6 +78,7 @@ def render_html(data: dict[str, Any]) -> str:
             shifts=data["shifts"][:MAX_CONTRADICTIONS],
             max_sources=MAX_SOURCES,
             companion=COMPANION,
+            lag_help=LAG_HELP,
             max_quotes=MAX_QUOTES,
             timing_chart=timing_chart(data["timing"], data["question"]),
             saydo_chart=saydo_chart(data["saydo"]),

@@ -72,3 +72,13 @@ def evidence_label(evidence_id: str, kind: str | None, description: str | None) 
     if kind.startswith("analyst"):
         text = f"Analyst: {text}"
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+LAG_HELP: Final = (
+    "Lag (days): the deed's date minus the claim's date, for the row's claim and event "
+    "closest in time. Positive: the deed came after the words; negative: the deed came "
+    "first and the words followed it; 0: the same day. A claim's date is the date its "
+    "text refers to when it gives one, else its document's."
+)
+"""What the say-do table's lag means (``assess.saydo.find_gaps``: deed date minus
+claim date, the smallest in size of the row's pairs)."""

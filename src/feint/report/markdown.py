@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from feint.report.labels import day
+from feint.report.labels import LAG_HELP, day
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
@@ -152,7 +152,9 @@ def to_markdown(
             f"{_text(e.get('description') or e['type'])}"
             for e in g["events"]
         ]
-    if not data["saydo"]:
+    if data["saydo"]:
+        out += ["", LAG_HELP]
+    else:
         out.append("No say-do gaps.")
     out += ["", "## Timing against decisions", ""]
     for t in data["timing"]["tests"]:

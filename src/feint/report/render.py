@@ -89,6 +89,34 @@ def highlight(text: str, spans: Sequence[Mapping[str, Any]]) -> Markup:
     return Markup("".join(out))
 
 
+_LABEL_PX = 48
+"""About the width of a month label ("2024-05") in the chart's 11 px tick font."""
+_MONTH_STEPS = (1, 2, 3, 6, 12)
+
+
+def month_ticks(first: date, end: date, px_per_month: float) -> list[tuple[date, bool]]:
+    """The first day of each month in [first, end), and whether it carries a label.
+
+    Every month gets a tick; labels (YYYY-MM, the say-do table's periods) go on every
+    month, or every 2nd, 3rd, 6th or 12th, the fewest that keeps them ``_LABEL_PX``
+    apart, on months that divide the year evenly (January, April, July, October for
+    every 3rd), so that a reader can count along the axis.
+    """
+    step = next((s for s in _MONTH_STEPS if s * px_per_month >= _LABEL_PX), 12)
+    month = date(first.year, first.month, 1)
+    if month < first:
+        month = _next_month(month)
+    out = []
+    while month < end:
+        out.append((month, (month.month - 1) % step == 0))
+        month = _next_month(month)
+    return out
+
+
+def _next_month(first_day: date) -> date:
+    return date(first_day.year + first_day.month // 12, first_day.month % 12 + 1, 1)
+
+
 def _weeks(first: date, last: date) -> list[date]:
     start = first - timedelta(days=first.weekday())
     return [start + timedelta(weeks=i) for i in range((last - start).days // 7 + 1)]
@@ -154,10 +182,16 @@ def timing_chart(timing: Mapping[str, Any], question: str | None) -> Markup:
         parts.append(
             f'<text x="{left - 6}" y="{tick_y + 4:.1f}" text-anchor="end" class="tick">{i}</text>'
         )
-    years = sorted({w.year for w in weeks})
-    for year in years:
-        day = max(date(year, 1, 1), weeks[0])
-        parts.append(f'<text x="{x(day):.1f}" y="{height - 8}" class="tick">{year}</text>')
+    span_end = weeks[-1] + timedelta(days=7)
+    per_month = (x(span_end) - x(weeks[0])) / max((span_end - weeks[0]).days / 30.44, 1)
+    for month, labelled in month_ticks(weeks[0], span_end, per_month):
+        mx = x(month)
+        parts.append(
+            f'<line class="month" x1="{mx:.1f}" x2="{mx:.1f}" y1="{height - bottom}" '
+            f'y2="{height - bottom + (6 if labelled else 3)}"/>'
+        )
+        if labelled and mx <= width - pad - _LABEL_PX:
+            parts.append(f'<text x="{mx:.1f}" y="{height - 8}" class="tick">{month:%Y-%m}</text>')
     n_claims = sum(totals)
     desc = (
         f"{n_claims} claims supporting {question!r} from {weeks[0]} to {weeks[-1] + timedelta(6)}, "
@@ -207,9 +241,12 @@ def saydo_chart(rows: Sequence[Mapping[str, Any]]) -> Markup:
         deeds = [d for d, k in pts if k == "deed"]
         if words and deeds:
             w, d = min(words), min(deeds)
+            # The sign of the table's lag (assess.saydo): deed date minus claim date.
+            lag = (d - w).days
             parts.append(
                 f'<line class="gap" x1="{x(w):.1f}" y1="{mid - 30}" x2="{x(d):.1f}" '
-                f'y2="{mid + 30}"><title>gap {row + 1}: {(w - d).days:+d} days</title></line>'
+                f'y2="{mid + 30}"><title>gap {row + 1}: first deed {abs(lag)} day(s) '
+                f"{'after' if lag >= 0 else 'before'} the first claim</title></line>"
             )
     for day, kind, ident, text, _row in points:
         y = mid - 30 if kind == "word" else mid + 30
