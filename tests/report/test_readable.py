@@ -1,8 +1,8 @@
 """The report reads as words, not keys (issue 13): "undated", never "None"; evidence
 rows by label, their ids in tooltips; lists it cuts point to a JSON file that is
 there; a matrix that fits a laptop's screen; month ticks on the timing axis; the
-say-do lag explained. Over a small store written row by row (``small_case``), no
-model."""
+say-do lag explained; the sources weightiest first, a long list folded. Over a small
+store written row by row (``small_case``), no model."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from tests.report.small_case import N_SPEAKERS, QID, small_assessed_case
 
-from feint.report import MAX_QUOTES, write_report
+from feint.report import MAX_QUOTES, TOP_SOURCES, write_report
 from feint.report.data import gather
 from feint.report.labels import LAG_HELP, evidence_label
 from feint.report.render import month_ticks, saydo_chart, timing_chart
@@ -100,6 +100,20 @@ def test_the_say_do_lag_is_explained(case: dict[str, Any]) -> None:
     # the chart's gap has the table's sign: the deed came three days before the words
     chart = str(saydo_chart(case["data"]["saydo"]))
     assert "first deed 3 day(s) before the first claim" in chart
+
+
+def test_sources_weightiest_first_and_a_long_list_folds(case: dict[str, Any]) -> None:
+    sources = case["data"]["sources"]
+    weights = [(-s["mentions"], s["reliability"]) for s in sources]
+    assert weights == sorted(weights)  # mentions, then reliability A before F
+    assert sources[0]["name"] == "Dmitry Peskov"
+    html = case["html"].read_text("utf-8")
+    section = html[html.index('id="h-sources"') : html.index('id="h-contradictions"')]
+    folded = section.index('<details class="more-sources">')
+    assert section[:folded].count('<tr id="src-') == TOP_SOURCES
+    rest = len(sources) - TOP_SOURCES
+    assert f"<summary>{rest} more source(s)</summary>" in section
+    assert section[folded:].count('<tr id="src-') == rest
 
 
 def _weekly(first: date, weeks: int) -> dict[str, Any]:

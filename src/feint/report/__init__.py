@@ -38,6 +38,8 @@ FORMATS: Final = ("html", "md", "json")
 MAX_CONTRADICTIONS: Final = 50
 """Pairs shown in the HTML and Markdown reports (all of them are in the JSON)."""
 MAX_SOURCES: Final = 200
+TOP_SOURCES: Final = 25
+"""Sources the HTML report shows open; the rest (to ``MAX_SOURCES``) fold away."""
 MAX_QUOTES: Final = 12
 COMPANION: Final = "report.json"
 """Written beside an HTML or Markdown report: every row they leave out."""
@@ -77,6 +79,7 @@ def render_html(data: dict[str, Any]) -> str:
             contradictions=data["contradictions"][:MAX_CONTRADICTIONS],
             shifts=data["shifts"][:MAX_CONTRADICTIONS],
             max_sources=MAX_SOURCES,
+            top_sources=TOP_SOURCES,
             companion=COMPANION,
             lag_help=LAG_HELP,
             max_quotes=MAX_QUOTES,

@@ -17,7 +17,7 @@ The SQL lives here alone; the report (``report.data``) and the web UI
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from feint.store import Store
 
@@ -96,6 +96,16 @@ LEFT JOIN said USING (key) LEFT JOIN per_claim pc USING (key) LEFT JOIN chosen c
 """
 
 
+# The weightiest source first: the most mentioned, then (among sources mentioned as
+# often) the better graded: reliability A before F, then the lower mean credibility
+# (1 is confirmed), then more claims. A reader scanning the top of a long list sees
+# who the reporting leans on, and how far each can be trusted.
+ORDER: Final = (
+    "mentions DESC, ch.reliability ASC NULLS LAST, pc.mean_credibility ASC NULLS LAST, "
+    "n_claims DESC, name NULLS LAST, g.key"
+)
+
+
 def count(store: Store, graded_only: bool = False) -> int:
     """How many sources (entities, and source rows without one) the store holds;
     ``graded_only``: only those with a graded claim."""
@@ -113,7 +123,7 @@ def listing(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """One row per source, the most mentioned first.
+    """One row per source, the weightiest first (``ORDER``).
 
     Each row: ``entity_id`` (the key: an entity's id, or the source row's own id),
     ``is_entity``, ``name``, ``kind``, ``affiliation``, ``role``, ``count`` and
@@ -132,8 +142,7 @@ def listing(
     page = "" if limit is None else "LIMIT ? OFFSET ?"
     params = [] if limit is None else [limit, offset]
     return store.query(
-        f"{_ENTITY_ROWS} {where} ORDER BY mentions DESC, n_claims DESC, name NULLS LAST, "
-        f"g.key {page}",
+        f"{_ENTITY_ROWS} {where} ORDER BY {ORDER} {page}",
         params,
     ).records()
 

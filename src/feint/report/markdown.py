@@ -122,6 +122,9 @@ def to_markdown(
             f"{s['mentions']} | {s['documents']} | {s['reliability']}{mixed} | {grades} | "
             f"{_cell(s['rationale'] or '')} |"
         )
+    if len(data["sources"]) > max_sources:
+        more = len(data["sources"]) - max_sources
+        out += ["", f"{more} more sources in {companion}, written beside this report."]
     pairs = data["contradictions"]
     out += ["", "## Contradictions", "", f"{min(len(pairs), max_pairs)} of {len(pairs)} pairs.", ""]
     for p in pairs[:max_pairs]:
