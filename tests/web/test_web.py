@@ -143,7 +143,9 @@ def test_the_matrix_form_saves_changed_cells_without_script(server: str) -> None
         ach = c.get("/api/ach").json()
         h, e = ach["hypotheses"][-1]["id"], ach["evidence"][0]["id"]
         old = ach["ratings"][h][e]["rating"]
-        new = "CC" if old != "CC" else "N"
+        # An edit that moves the inconsistency score (the only thing that ranks and
+        # gives probabilities, as in Heuer's ACH): to II, or from I or II to CC.
+        new = "II" if old not in ("I", "II") else "CC"
         cells = {f"r|{x}|{y}": cell["rating"] for x, row in ach["ratings"].items()
                  for y, cell in row.items()}  # fmt: skip
         sent = c.post("/ach", data={"question": ASSESSED_Q, **cells, f"r|{h}|{e}": new})
@@ -285,7 +287,7 @@ def test_browsing_from_a_claim_to_its_highlighted_quote(server: str, browser: An
     assert target.inner_text() == quote
     for name in ("Documents", "Propositions", "Contradictions", "Sources", "ACH", "Ingest"):
         page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
-        assert page.locator("h1").first.is_visible()
+        expect(page.locator("h1").first).to_be_visible()  # waits for the page
     page.close()
 
 
