@@ -293,3 +293,30 @@ def test_disagreement_across_sides_tells_no_hypothesis_apart() -> None:
     with_officials = _assess([*BASE[:2], officials])
     assert with_across.ranking == base.ranking and with_across.scores == base.scores
     assert base.ranking[0] != "H3" and with_officials.ranking[0] == "H3"
+
+
+def test_every_template_hypothesis_can_be_told_against() -> None:
+    # ACH weighs inconsistency only: a hypothesis no row can be inconsistent with
+    # can never lose, and would lead whenever the others are doubted.
+    for n, role in enumerate(ach.ROLES):
+        assert any(row[n] in ("I", "II") for row in ach._RULES.values()), role
+
+
+def test_the_feint_leads_when_its_signature_is_in_the_evidence() -> None:
+    # Readiness leaked privately, denied in public, during an offensive, and timed
+    # before the audience's decisions: the reference assessment's reading.
+    signature = [
+        _row("claims:private_anonymous:support"),
+        _row("claims:public_official:oppose"),
+        _row("conflicts:private_public"),
+        _row("saydo:talks_while_escalating"),
+        _row("timing:significant", "medium"),
+    ]
+    report = _assess(signature)
+    assert report.ranking[0] == "H2"
+    assert report.scores["H2"] > report.scores["H3"] and report.scores["H2"] > report.scores["H4"]
+    assert report.probabilities["H2"] > report.probabilities["H3"]
+    # Change the evidence and the outcome changes: with no timing link and officials
+    # openly at odds, the divided leadership draws level with the feint.
+    divided = _assess([*signature[:4], _row("conflicts:officials")])
+    assert divided.probabilities["H3"] == pytest.approx(divided.probabilities["H2"])

@@ -122,9 +122,13 @@ _RULES: Final[dict[str, tuple[str, str, str, str]]] = {
     # Conflicts whose sides are unknown (stores assessed before the split, rows an
     # analyst adds): read as before.
     "contradictions": ("I", "C", "CC", "N"),
-    "saydo:talks_while_escalating": ("II", "C", "C", "C"),
+    # An actor that needs a pause to regroup does not open new offensives while it
+    # talks of talks: escalation during reported readiness tells against the pause.
+    "saydo:talks_while_escalating": ("II", "C", "C", "I"),
     "saydo:refusal_while_deescalating": ("C", "I", "C", "C"),
-    "timing:significant": ("I", "CC", "N", "N"),
+    # Readiness claims that surge before the audience's decisions are coordinated,
+    # which sits badly with a leadership split on the question.
+    "timing:significant": ("I", "CC", "I", "N"),
     # A test that finds no link does not show there is none: it tells nothing apart.
     "timing:not_significant": ("N", "N", "N", "N"),
     "timing:too_few": ("NA", "NA", "NA", "NA"),
