@@ -240,12 +240,20 @@ def one_person_in_five_documents(store: Store) -> None:
             say(doc, text, "s-he", "He", "the offer stands", ("F", 6))
     store.add_documents(docs)
     with store.transaction():
-        store.insert_rows("sources", ("source_id", "name", "kind", "count", "affiliation",
-                                      "access", "doc_id", "role"), sources)  # fmt: skip
-        store.insert_rows("attributions", ("attr_id", "doc_id", "source_id", "source_text",
-                          "source_start", "source_end", "cue_text", "cue_start", "cue_end",
-                          "content_text", "content_start", "content_end"), attrs)  # fmt: skip
-        store.insert_rows("claims", ("claim_id", "attr_id", "source_id", "channel"), claims)
-        store.insert_rows("grades", ("source_id", "claim_id", "reliability", "credibility",
-                                     "rationale"), grades)  # fmt: skip
+        write_sourced_claims(store, sources, attrs, claims, grades, with_role=True)
     rebuild(store)
+
+
+def write_sourced_claims(  # type: ignore[no-untyped-def]
+    store: Store, sources, attrs, claims, grades, *, with_role: bool = False
+) -> None:
+    """Rows of sources, attributions, claims and grades, in the columns the small
+    hand-written test stores fill (a source's role only when ``with_role``)."""
+    source_columns = ("source_id", "name", "kind", "count", "affiliation", "access", "doc_id")
+    store.insert_rows("sources", source_columns + (("role",) if with_role else ()), sources)
+    store.insert_rows("attributions", ("attr_id", "doc_id", "source_id", "source_text",
+                      "source_start", "source_end", "cue_text", "cue_start", "cue_end",
+                      "content_text", "content_start", "content_end"), attrs)  # fmt: skip
+    store.insert_rows("claims", ("claim_id", "attr_id", "source_id", "channel"), claims)
+    store.insert_rows("grades", ("source_id", "claim_id", "reliability", "credibility",
+                                 "rationale"), grades)  # fmt: skip

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.conftest import one_person_in_five_documents
+from tests.conftest import one_person_in_five_documents, write_sourced_claims
 
 from feint.store import DocumentRow, Store
 
@@ -93,14 +93,7 @@ def small_assessed_case(store: Store) -> None:
             ratings.append([h, eid, QUESTION, ["CC", "C", "N", "I", "II"][(n + len(h)) % 5],
                             "rules", None])  # fmt: skip
     with store.transaction():
-        store.insert_rows("sources", ("source_id", "name", "kind", "count", "affiliation",
-                                      "access", "doc_id"), sources)  # fmt: skip
-        store.insert_rows("attributions", ("attr_id", "doc_id", "source_id", "source_text",
-                          "source_start", "source_end", "cue_text", "cue_start", "cue_end",
-                          "content_text", "content_start", "content_end"), attrs)  # fmt: skip
-        store.insert_rows("claims", ("claim_id", "attr_id", "source_id", "channel"), claims)
-        store.insert_rows("grades", ("source_id", "claim_id", "reliability", "credibility",
-                                     "rationale"), grades)  # fmt: skip
+        write_sourced_claims(store, sources, attrs, claims, grades)
         store.insert_rows("hypotheses", ("hypothesis_id", "question", "label", "is_deception",
                           "role", "score", "rank", "probability"), hypotheses)  # fmt: skip
         store.insert_rows("evidence", ("evidence_id", "question", "description", "kind",

@@ -5,12 +5,16 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
+
+from feint.store import Store
+from feint.web.app import create_app
 
 
 @contextmanager
@@ -32,3 +36,12 @@ def serving(app: FastAPI) -> Iterator[str]:
     finally:
         srv.should_exit = True
         thread.join(10)
+
+
+@contextmanager
+def serving_store(db: Path, fill: Callable[[Store], object]) -> Iterator[str]:
+    """A server over a new store at ``db`` that ``fill`` writes first."""
+    with Store.open(db) as store:
+        fill(store)
+        with serving(create_app(store)) as url:
+            yield url

@@ -11,10 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from tests.report.small_case import QID, UNDATED_QUOTE, small_assessed_case
-from tests.web.serving import serving
-
-from feint.store import Store
-from feint.web.app import create_app
+from tests.web.serving import serving_store
 
 pytestmark = [pytest.mark.network]
 
@@ -22,10 +19,8 @@ pytestmark = [pytest.mark.network]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("readable") / "case.duckdb"
-    with Store.open(db) as store:
-        small_assessed_case(store)
-        with serving(create_app(store)) as url:
-            yield url
+    with serving_store(db, small_assessed_case) as url:
+        yield url
 
 
 def _page(c: httpx.Client, path: str) -> str:

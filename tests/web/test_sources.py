@@ -12,10 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from tests.conftest import one_person_in_five_documents
-from tests.web.serving import serving
-
-from feint.store import Store
-from feint.web.app import create_app
+from tests.web.serving import serving_store
 
 pytestmark = [pytest.mark.network]
 
@@ -23,10 +20,8 @@ pytestmark = [pytest.mark.network]
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("sources") / "five.duckdb"
-    with Store.open(db) as store:
-        one_person_in_five_documents(store)
-        with serving(create_app(store)) as url:
-            yield url
+    with serving_store(db, one_person_in_five_documents) as url:
+        yield url
 
 
 def _peskov(c: httpx.Client) -> dict[str, Any]:
