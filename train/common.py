@@ -4,6 +4,7 @@ are made with. Imported by the scripts beside it (run as ``python train/X.py``).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any, Final
 
@@ -51,6 +52,15 @@ def update(
     optim.step()
     sched.step()
     optim.zero_grad()
+
+
+def save_checkpoint(model: Any, tokenizer: Any, folder: Path) -> None:
+    """Save the fine-tuned weights and tokenizer to ``folder``, replacing what was there
+    (a run never mixes with an earlier one's files)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
 
 
 def export_int8(model: Any, sample: Any, fp32: Path, int8: Path, batch_only: bool) -> None:

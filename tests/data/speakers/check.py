@@ -92,6 +92,15 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def nearest(text: str, word: str, para: tuple[int, int], content: tuple[int, int]) -> int | None:
+    """The whole-word occurrence of ``word`` in paragraph ``para`` (start, end) and
+    outside the content (start, length) nearest that content, or None."""
+    cpos, clen = content
+    cand = [p for p in occurrences(text, word)
+            if para[0] <= p < para[1] and not cpos <= p < cpos + clen]  # fmt: skip
+    return min(cand, key=lambda p: gap(p, len(word), cpos, clen), default=None)
+
+
 def gap(pos: int, length: int, cpos: int, clen: int) -> int:
     """Characters between a span at `pos` and the content at `cpos`."""
     if pos + length <= cpos:
@@ -235,26 +244,14 @@ def main() -> int:
             if (src is None) != (cue is None):
                 errors.append(f"{tag}: source and cue must both be null or both set")
             if src is not None:
-                cand = [
-                    p
-                    for p in occurrences(text, src)
-                    if pa <= p < pb and not (cpos <= p < cpos + len(con))
-                ]
-                if not cand:
+                para, content = (pa, pb), (cpos, len(con))
+                spos, qpos = nearest(text, src, para, content), nearest(text, cue, para, content)
+                if spos is None:
                     errors.append(f"{tag}: source {src!r} not found in the content's paragraph")
-                else:
-                    spos = min(cand, key=lambda p: gap(p, len(src), cpos, len(con)))
-                    if in_blocked(spos, len(src)):
-                        errors.append(f"{tag}: source lies in a caption, byline or dateline")
-                cand = [
-                    p
-                    for p in occurrences(text, cue)
-                    if pa <= p < pb and not (cpos <= p < cpos + len(con))
-                ]
-                if not cand:
+                elif in_blocked(spos, len(src)):
+                    errors.append(f"{tag}: source lies in a caption, byline or dateline")
+                if qpos is None:
                     errors.append(f"{tag}: cue {cue!r} not found in the content's paragraph")
-                else:
-                    qpos = min(cand, key=lambda p: gap(p, len(cue), cpos, len(con)))
             if via is not None and not [p for p in occurrences(text, via) if pa <= p < pb]:
                 errors.append(f"{tag}: conduit {via!r} not found in the content's paragraph")
             # resolved
