@@ -162,10 +162,11 @@ def build_evidence(
     side = {
         claim_id: (channel or "", actor.matches(affiliation) or actor.matches(name))
         for claim_id, channel, affiliation, name in store.query(
-            "SELECT c.claim_id, c.channel, s.affiliation, s.name "
-            "FROM claims c LEFT JOIN sources s USING (source_id)"
+            "SELECT c.claim_id, c.channel, s.affiliation, s.name FROM stances st "
+            "JOIN claims c USING (claim_id) LEFT JOIN sources s USING (source_id) "
+            "WHERE st.question = ? AND st.stance IN ('support', 'oppose')",
+            [question],
         ).rows
-        if claim_id in stance
     }
     by_kind: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for a, b in conflicts:
