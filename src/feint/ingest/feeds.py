@@ -74,12 +74,15 @@ def read_feed(data: bytes, path: str, fetch_page: PageReader | None = None) -> I
                 meta["fetch_error"] = page.reason
         body = _entry_text(entry)
         if not body:
+            if "fetch_error" in meta:
+                # The page's reason (a refused address, a deadline) holds the fix.
+                why = f"its linked page was not read ({meta['fetch_error']})"
+            elif not link:
+                why = "it links to no page"
+            else:
+                why = "use --fetch to read the linked page"
             yield Rejected(
-                where,
-                f"{where}: the feed entry has no summary or content"
-                + ("; use --fetch to read the linked page" if fetch_page is None else ""),
-                "feed",
-                link,
+                where, f"{where}: the feed entry has no summary or content; {why}", "feed", link
             )
             continue
         yield Extracted(
