@@ -34,10 +34,21 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DB: Final = "feint.duckdb"
 
-# Statement types `query` lets through. Everything else (INSERT, COPY ... TO,
-# ATTACH, INSTALL, ...) could change the store or the disk. The connection is
-# read-only as well; this list only turns DuckDB's error into a clear one first.
+# Statement types `query` lets through. This list only turns the common mistakes
+# (INSERT, DELETE, ...) into a clear message early; it is not the guarantee
+# (EXPLAIN ANALYZE runs the statement it explains). The guarantee is _SANDBOX.
 _READ_STATEMENTS: Final = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "CALL"})
+# How a read-only store is opened: DuckDB may open the store file and nothing else
+# (no COPY TO, ATTACH, read_csv, glob, INSTALL or LOAD: each fails with a
+# PermissionException), no extension is fetched or loaded behind the SQL's back,
+# and the SQL cannot SET any of this back (lock_configuration). json, parquet and
+# icu are linked into the duckdb wheel, so JSON columns still read.
+_SANDBOX: Final[dict[str, str | bool | int | float | list[str]]] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
 _INSERT_CHUNK: Final = 100
 _DOCUMENT_COLUMNS: Final = (
     "doc_id", "source_path", "url", "outlet", "title", "published", "ingested_at",
@@ -73,6 +84,7 @@ class QueryResult:
 
     columns: list[str]
     rows: list[tuple[Any, ...]]
+    truncated: bool = False  # more rows were there than the caller asked for
 
     def records(self) -> list[dict[str, Any]]:
         """Rows as dicts keyed by column name."""
@@ -109,7 +121,9 @@ class Store:
 
         Args:
             path: the DuckDB file; ``":memory:"`` for a throw-away store.
-            read_only: open without changing anything; the file must exist.
+            read_only: open without changing anything; the file must exist. The
+                connection then reaches nothing but the store: no other file, no
+                network, no extension, and SQL cannot lift that (see ``_SANDBOX``).
 
         Raises:
             StoreNotFoundError: read-only and the file does not exist.
@@ -122,7 +136,8 @@ class Store:
         if spath != ":memory:":
             Path(spath).parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = duckdb.connect(spath, read_only=read_only)
+            config = dict(_SANDBOX) if read_only else {}
+            conn = duckdb.connect(spath, read_only=read_only, config=config)
         except duckdb.Error as e:
             raise StoreError(
                 f"Cannot open the store {spath!r}: {e}. If another feint process is "
@@ -285,11 +300,20 @@ class Store:
 
     # -- reading -------------------------------------------------------------
 
-    def query(self, sql: str, params: Sequence[Any] | None = None) -> QueryResult:
+    def query(
+        self, sql: str, params: Sequence[Any] | None = None, *, max_rows: int | None = None
+    ) -> QueryResult:
         """Run read-only SQL and return its result.
 
+        Args:
+            sql: one or more statements; the result is the last one's.
+            params: values for ``?`` placeholders.
+            max_rows: fetch at most this many rows (``truncated`` says if more were
+                there); None fetches all.
+
         Raises:
-            ReadOnlyQueryError: the SQL would change something.
+            ReadOnlyQueryError: the SQL would change something, or (on a read-only
+                store) reach a file, the network or an extension.
             QueryError: DuckDB rejected the SQL.
         """
         try:
@@ -308,7 +332,23 @@ class Store:
         try:
             cur = self._conn.execute(sql, params or [])
             columns = [d[0] for d in cur.description or []]
-            return QueryResult(columns, cur.fetchall())
+            if max_rows is None:
+                return QueryResult(columns, cur.fetchall())
+            rows = cur.fetchmany(max_rows + 1)
+            return QueryResult(columns, rows[:max_rows], truncated=len(rows) > max_rows)
+        except duckdb.PermissionException as e:
+            raise ReadOnlyQueryError(
+                f"'feint query' only reads the store {self.path!r}: it cannot reach other "
+                f"files, the network or extensions ({e}). Query the store's tables; to "
+                "save a result, print it with --csv or --json and redirect it to a file."
+            ) from e
+        except duckdb.InvalidInputException as e:
+            if "configuration has been locked" not in str(e):
+                raise QueryError(f"The query failed: {e}") from e
+            raise ReadOnlyQueryError(
+                f"'feint query' only reads the store {self.path!r}: its settings cannot "
+                f"be changed ({e}). Leave SET out of the SQL."
+            ) from e
         except duckdb.Error as e:
             raise QueryError(f"The query failed: {e}") from e
 
