@@ -29,7 +29,9 @@ class IngestOptions:
     min_words_for_language: int = 40
     fetch: bool = False
     fetch_timeout: float = 20.0
+    fetch_deadline: float = 60.0
     max_redirects: int = 5
+    allow_private: bool = False
     user_agent: str = "feint/0.1"
     batch_size: int = 200
 

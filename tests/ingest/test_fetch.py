@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,7 +28,9 @@ from feint.store import Store
 
 pytestmark = pytest.mark.network
 
-FETCH = IngestOptions(fetch=True, fetch_timeout=5.0)
+# The server is on 127.0.0.1, which feint refuses to fetch from unless told
+# (tests/adversarial/test_fetch_policy.py checks the refusal).
+FETCH = IngestOptions(fetch=True, fetch_timeout=5.0, allow_private=True)
 
 ARTICLE_TITLE = "Kremlin says it is open to talks but rejects any ceasefire on Kyiv's terms"
 ARTICLE_PARAGRAPHS = (
@@ -378,7 +381,7 @@ def test_http_404_is_rejected_naming_the_url(base_url: str, db: Store) -> None:
 
 def test_redirect_loop_is_rejected(base_url: str, db: Store) -> None:
     url = f"{base_url}/loop"
-    options = IngestOptions(fetch=True, fetch_timeout=5.0, max_redirects=3)
+    options = replace(FETCH, max_redirects=3)
     reason = _one_rejection(ingest(db, [url], options))
     assert reason.startswith(url)
     assert "redirects" in reason
@@ -388,7 +391,7 @@ def test_redirect_loop_is_rejected(base_url: str, db: Store) -> None:
 @pytest.mark.parametrize("path", ["/big", "/big-undeclared"])
 def test_body_over_max_bytes_is_rejected(base_url: str, db: Store, path: str) -> None:
     url = f"{base_url}{path}"
-    options = IngestOptions(fetch=True, fetch_timeout=5.0, max_bytes=10_000)
+    options = replace(FETCH, max_bytes=10_000)
     reason = _one_rejection(ingest(db, [url], options))
     assert reason.startswith(url)
     assert "size limit" in reason
@@ -398,7 +401,7 @@ def test_body_over_max_bytes_is_rejected(base_url: str, db: Store, path: str) ->
 def test_slow_server_times_out(base_url: str, db: Store) -> None:
     url = f"{base_url}/slow"
     started = time.monotonic()
-    reason = _one_rejection(ingest(db, [url], IngestOptions(fetch=True, fetch_timeout=0.3)))
+    reason = _one_rejection(ingest(db, [url], replace(FETCH, fetch_timeout=0.3)))
     assert time.monotonic() - started < SLOW_SECONDS
     assert reason.startswith(url)
     assert "timed out" in reason
@@ -458,7 +461,9 @@ def test_cli_fetches_only_with_fetch(base_url: str, tmp_path: Path) -> None:
     assert url in message
     assert not db_path.exists()
 
-    fetched = _feint("ingest", url, "--fetch", "--db", str(db_path), "--config", str(config))
+    fetched = _feint(
+        "ingest", url, "--fetch", "--allow-private", "--db", str(db_path), "--config", str(config)
+    )
     assert fetched.returncode == 0, fetched.stdout + fetched.stderr
 
     out = _feint("query", "SELECT url, title FROM documents", "--db", str(db_path), "--json")
@@ -472,6 +477,8 @@ def test_cli_fetches_only_with_fetch(base_url: str, tmp_path: Path) -> None:
 def test_cli_exits_1_when_a_url_is_rejected(base_url: str, tmp_path: Path) -> None:
     db_path = tmp_path / "cli.duckdb"
     missing = f"{base_url}/no-such-page"
-    done = _feint("ingest", f"{base_url}/article", missing, "--fetch", "--db", str(db_path))
+    done = _feint(
+        "ingest", f"{base_url}/article", missing, "--fetch", "--allow-private", "--db", str(db_path)
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert missing in " ".join(done.stderr.split())

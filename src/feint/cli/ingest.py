@@ -34,6 +34,15 @@ def ingest_cmd(
     fetch: Annotated[
         bool, typer.Option("--fetch", help="Download URLs and the pages feed entries link to.")
     ] = False,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="With --fetch, also fetch loopback, private, link-local, multicast, "
+            "unspecified and reserved addresses (a server on this machine or its network). "
+            "Off by default, so that a URL, a redirect or a feed link cannot reach them.",
+        ),
+    ] = False,
     outlet: Annotated[str | None, typer.Option(help="Outlet of plain-text inputs.")] = None,
     published: Annotated[
         str | None, typer.Option(help="Publication date of plain-text inputs (e.g. 2024-05-24).")
@@ -55,6 +64,10 @@ def ingest_cmd(
     archives (.warc, .warc.gz), and http(s) URLs with --fetch. Each bad input becomes a
     'rejected' row saying why; the rest are stored. The same text is stored once.
 
+    Fetching refuses addresses inside this machine or its network (checked after DNS,
+    on every redirect and feed link) unless --allow-private is given, and gives up on
+    a URL after fetch_deadline seconds in all (60 by default; set it with --config).
+
     Exit status: 0 all ingested, 1 some inputs rejected, 2 usage error.
 
     Examples:
@@ -66,6 +79,8 @@ def ingest_cmd(
       curl -s https://example.org/a.html | feint ingest - --db case.duckdb
 
       feint ingest https://example.org/a.html --fetch
+
+      feint ingest http://127.0.0.1:8000/a.html --fetch --allow-private
     """
     when = parse_date(published) if published else None
     if published and when is None:
@@ -83,6 +98,7 @@ def ingest_cmd(
         ingest={
             "max_bytes": max_bytes,
             "fetch": fetch or None,
+            "allow_private": allow_private or None,
             "remove_furniture": False if keep_furniture else None,
         },
     )
