@@ -4,6 +4,10 @@ Idempotent: events keep their source's id (ACLED ``event_id_cnty``, GDELT
 ``GLOBALEVENTID``) or a hash of their fields, decisions a hash of theirs, so loading
 a file twice adds nothing. Each file is written in one transaction. A file or row
 that cannot be read is a ``context_rejects`` row with the reason; the rest load.
+Those rows describe each file as it was last loaded: loading a file replaces its
+rejects, so a re-run adds no copies and a fixed row's reject goes. (A row with a bad
+cell is rejected whole rather than loaded without the cell, since a row once loaded
+is never rewritten: fixing the cell later would not reach the store.)
 
 GDELT statements of intent (CAMEO 036, 046) are coded speech, not deeds: they are
 stored as events of kind "statement" and as official-channel claims (claim id
@@ -18,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
+
+import duckdb
 
 from feint.context.readers import Decision, Event, Rejected, read_decisions, read_events
 from feint.store import Store
@@ -49,18 +55,17 @@ class ContextReport:
     rejected: list[Rejected] = field(default_factory=list)
 
 
-def _read_text(path: str, report: ContextReport) -> str | None:
+def _read_text(path: str) -> str | Rejected:
     try:
         return Path(path).read_text("utf-8")
     except FileNotFoundError:
-        report.rejected.append(Rejected(path, "no such file; check the path"))
+        return Rejected(path, "no such file; check the path")
     except IsADirectoryError:
-        report.rejected.append(Rejected(path, "a folder, not a file; name the CSV or TSV inside"))
+        return Rejected(path, "a folder, not a file; name the CSV or TSV inside")
     except UnicodeDecodeError:
-        report.rejected.append(Rejected(path, "not UTF-8 text; export the file as UTF-8 CSV"))
+        return Rejected(path, "not UTF-8 text; export the file as UTF-8 CSV")
     except OSError as e:
-        report.rejected.append(Rejected(path, f"cannot be read ({e.strerror})"))
-    return None
+        return Rejected(path, f"cannot be read ({e.strerror})")
 
 
 def load_context(
@@ -74,81 +79,98 @@ def load_context(
     report = ContextReport()
     jobs = [(p, "events") for p in events] + [(p, "decisions") for p in decisions]
     for done, (path, what) in enumerate(jobs, start=1):
-        text = _read_text(path, report)
-        if text is not None:
-            if what == "events":
-                _load_events(store, list(read_events(text, path)), report)
-            else:
-                _load_decisions(store, list(read_decisions(text, path)), report)
+        text = _read_text(path)
+        rows: list[Event | Decision | Rejected]
+        if isinstance(text, Rejected):
+            rows = [text]
+        elif what == "events":
+            rows = list(read_events(text, path))
+        else:
+            rows = list(read_decisions(text, path))
+        rejected = [r for r in rows if isinstance(r, Rejected)]
+        with store.transaction() as conn:
+            _load_events(store, [r for r in rows if isinstance(r, Event)], report)
+            _load_decisions(store, [r for r in rows if isinstance(r, Decision)], report)
+            _replace_rejects(conn, store, path, rejected)
+        report.rejected += rejected
         if progress is not None:
             progress(done, len(jobs))
-    if report.rejected:
-        now = datetime.now(UTC).replace(tzinfo=None)
-        with store.transaction():
-            store.insert_rows(
-                "context_rejects",
-                ("origin", "reason", "rejected_at"),
-                [(r.origin, r.reason, now) for r in report.rejected],
-            )
     return report
+
+
+def _replace_rejects(
+    conn: duckdb.DuckDBPyConnection, store: Store, path: str, rejected: list[Rejected]
+) -> None:
+    """The file's rejects from this reading in place of those from the last (inside a
+    transaction). Its rejects are those whose origin is the path, or the path and a line."""
+    conn.execute(
+        "DELETE FROM context_rejects WHERE origin = ? OR starts_with(origin, ?)",
+        [path, f"{path}:"],
+    )
+    now = datetime.now(UTC).replace(tzinfo=None)
+    store.insert_rows(
+        "context_rejects",
+        ("origin", "reason", "rejected_at"),
+        [(r.origin, r.reason, now) for r in rejected],
+    )
 
 
 def _count(store: Store, sql: str) -> int:
     return int(store.query(sql).rows[0][0])
 
 
-def _load_events(store: Store, rows: list[Event | Rejected], report: ContextReport) -> None:
-    good = [r for r in rows if isinstance(r, Event)]
-    report.rejected += [r for r in rows if isinstance(r, Rejected)]
+def _load_events(store: Store, good: list[Event], report: ContextReport) -> None:
+    """Store the events and the claims of the coded statements (inside a transaction)."""
+    if not good:
+        return
     statements = [e for e in good if e.kind == "statement"]
     kinds = "SELECT count(*) FILTER (WHERE kind = 'statement'), count(*) FROM events"
-    with store.transaction():
-        before = store.query(kinds).rows[0]
-        store.insert_rows(
-            "events",
-            _EVENT_COLUMNS,
-            [
-                (
-                    e.event_id,
-                    e.date,
-                    e.actor,
-                    e.type,
-                    e.description,
-                    e.source,
-                    e.place,
-                    e.sub_type,
-                    e.fatalities,
-                    e.kind,
-                    e.origin,
-                )
-                for e in good
-            ],
-            on_conflict_skip=True,
-        )
-        after = store.query(kinds).rows[0]
-        store.insert_rows(
-            "claims",
-            ("claim_id", "attr_id", "source_id", "channel"),
-            [(f"c-{e.event_id}", e.event_id, None, "public_official") for e in statements],
-            on_conflict_skip=True,
-        )
+    before = store.query(kinds).rows[0]
+    store.insert_rows(
+        "events",
+        _EVENT_COLUMNS,
+        [
+            (
+                e.event_id,
+                e.date,
+                e.actor,
+                e.type,
+                e.description,
+                e.source,
+                e.place,
+                e.sub_type,
+                e.fatalities,
+                e.kind,
+                e.origin,
+            )
+            for e in good
+        ],
+        on_conflict_skip=True,
+    )
+    after = store.query(kinds).rows[0]
+    store.insert_rows(
+        "claims",
+        ("claim_id", "attr_id", "source_id", "channel"),
+        [(f"c-{e.event_id}", e.event_id, None, "public_official") for e in statements],
+        on_conflict_skip=True,
+    )
     new_statements, added = after[0] - before[0], after[1] - before[1]
     report.statements += new_statements
     report.events += added - new_statements
     report.unchanged += len(good) - added
 
 
-def _load_decisions(store: Store, rows: list[Decision | Rejected], report: ContextReport) -> None:
-    good = [r for r in rows if isinstance(r, Decision)]
-    report.rejected += [r for r in rows if isinstance(r, Rejected)]
-    with store.transaction():
-        before = _count(store, "SELECT count(*) FROM decisions")
-        store.insert_rows(
-            "decisions",
-            ("decision_id", "date", "audience", "decision", "kind", "origin"),
-            [(d.decision_id, d.date, d.audience, d.decision, d.kind, d.origin) for d in good],
-            on_conflict_skip=True,
-        )
-        added = _count(store, "SELECT count(*) FROM decisions") - before
+def _load_decisions(store: Store, good: list[Decision], report: ContextReport) -> None:
+    """Store the decisions (inside a transaction)."""
+    if not good:
+        return
+    before = _count(store, "SELECT count(*) FROM decisions")
+    store.insert_rows(
+        "decisions",
+        ("decision_id", "date", "audience", "decision", "kind", "origin"),
+        [(d.decision_id, d.date, d.audience, d.decision, d.kind, d.origin) for d in good],
+        on_conflict_skip=True,
+    )
+    added = _count(store, "SELECT count(*) FROM decisions") - before
     report.decisions += added
     report.unchanged += len(good) - added
