@@ -9,7 +9,7 @@ import typer
 from feint.cli.options import DEFAULT_DB_PATH, DbOption
 from feint.cli.output import console, err_console
 from feint.cli.progress import StageProgress
-from feint.errors import UsageError
+from feint.errors import FeintError, UsageError
 from feint.store import Store
 
 
@@ -37,8 +37,15 @@ def context_cmd(
     Events feed the say-do analysis (stated intent against observed action), the
     decision calendar the timing analysis. GDELT statements of intent (CAMEO 036,
     046) become official-channel claims. Rows that cannot be read are listed with
-    the reason and kept in context_rejects; the rest load. Loading a file twice
-    adds nothing.
+    the reason and kept in context_rejects; the rest load. A bad cell (a date that
+    is not a whole day, a count that is not a whole number from 0 in ASCII digits,
+    a cell over 131,072 characters) rejects its row, naming the line and the field.
+    Loading a file twice adds nothing; it replaces the file's rejects.
+
+    Exit status: 0 when every row loaded; 1 when some rows or files were rejected
+    (listed on stderr and in context_rejects; the rest loaded); 2 when the command
+    could not run (usage, store); 3 when feint itself failed (a bug: the traceback
+    is printed, and the file it was on is not stored).
 
     Examples:
 
@@ -53,9 +60,23 @@ def context_cmd(
     if not events and not decisions:
         raise UsageError("Give --events FILE, --decisions FILE, or both.")
     with Store.open(db) as store, StageProgress() as progress:
-        report = load_context(
-            store, events or [], decisions or [], progress=progress.counter("context")
-        )
+        try:
+            report = load_context(
+                store, events or [], decisions or [], progress=progress.counter("context")
+            )
+        except FeintError:
+            raise
+        except Exception as e:
+            # Bad cells never get here (they are rejected rows): this is a bug, and
+            # exit 1 would pass it off as "some rows rejected".
+            err_console.print_exception()
+            err_console.print(
+                "[bold red]error:[/] feint context failed on a bug, not on a bad row; "
+                "the files before the failing one are stored. Please report it with "
+                "the traceback above.",
+                highlight=False,
+            )
+            raise typer.Exit(3) from e
         progress.finished(
             "context", f"{report.events} event(s), {report.decisions} decision(s) loaded"
         )
