@@ -57,10 +57,22 @@ def _claim(n: int, content: str, **kw: object) -> Claim:
     return replace(base, **kw)  # type: ignore[arg-type]
 
 
-def test_a_denial_states_the_opposite_of_its_content() -> None:
-    c = _claim(1, "there has been official outreach", polarity="deny")
-    assert c.statement == "It is not true that there has been official outreach"
-    assert _claim(2, "talks go on").statement == "talks go on"
+def test_a_denial_is_stated_as_the_report_it_is() -> None:
+    # "It is not true that P" read as support of P far more often than not; the report
+    # itself keeps the cue's own sense ("did not rule out" is no denial of the meeting).
+    c = _claim(1, "there has been official outreach", polarity="deny", cue="have denied",
+               source_name="US sources")  # fmt: skip
+    assert c.statement == "US sources have denied there has been official outreach"
+    who = _claim(2, "any backchannel talks", polarity="deny", cue="denied", source_name="who")
+    assert who.statement == "They denied any backchannel talks"
+    # Without its cue (a claim built by hand) the negation is still carried.
+    bare = _claim(3, "there has been official outreach", polarity="deny")
+    assert bare.statement == "It is not true that there has been official outreach"
+    assert _claim(4, "talks go on").statement == "talks go on"
+    # A denial's hash reads its cue: a store judged with the old wrapper redoes it.
+    assert c.content_hash != replace(c, cue="rejected").content_hash
+    plain = _claim(5, "talks go on")
+    assert plain.content_hash == replace(plain, cue="said").content_hash
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
