@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from spacy.language import Language
-from tests.conftest import seed_case
+from tests.conftest import copy_store, seed_case
 
 from feint.assess.stage import assess, set_rating
 from feint.errors import UsageError
@@ -94,9 +94,9 @@ def _check_spans(store: Store) -> None:
     assert spans and all(quote == content for _, _, _, content, quote in spans)
 
 
-def test_an_analyst_rating_moves_the_ranking_and_is_kept(case: Any) -> None:
+def test_an_analyst_rating_moves_the_ranking_and_is_kept(case: Any, tmp_path: Path) -> None:
     db, judge = case
-    with Store.open(db) as store:
+    with Store.open(copy_store(db, tmp_path)) as store:  # the other tests read it unrated
         _check_rating(store, judge)
 
 
@@ -115,6 +115,74 @@ def _check_rating(store: Store, judge: Any) -> None:
         set_rating(store, "nope", strongest.evidence_id, "C")
     with pytest.raises(UsageError, match="not one of"):
         set_rating(store, leader, strongest.evidence_id, "maybe")
+
+
+def test_the_seed_rows_argue_as_the_reference_assessment(case: Any, tmp_path: Path) -> None:
+    db, judge = case
+    with Store.open(copy_store(db, tmp_path)) as store:
+        report = assess(store, Q, judge=judge)
+        _check_reasoning(store, report)
+
+
+def _check_reasoning(store: Store, report: Any) -> None:
+    role = {h.role: h.hypothesis_id for h in report.hypotheses}
+    row = {e.kind: e for e in report.evidence}
+    facts = {
+        c: (channel, affiliation or "", stance)
+        for c, channel, affiliation, stance in store.query(
+            "SELECT c.claim_id, c.channel, s.affiliation, st.stance FROM claims c "
+            "LEFT JOIN sources s ON s.source_id = c.source_id "
+            "JOIN stances st ON st.claim_id = c.claim_id AND st.question = ?",
+            [Q],
+        ).rows
+    }
+
+    def rating(kind: str, r: str) -> str:
+        return str(report.matrix[(role[r], row[kind].evidence_id)])
+
+    # Private anonymous claims of readiness, from Russian sources.
+    leaks = row["claims:private_anonymous:support"].refs
+    assert len(leaks) >= 3 and all(facts[c][1] == "Russian" for c in leaks)
+    # Official public rhetoric against them: the Kremlin's own words on the record,
+    # set against the leaks; the feint reads that, a genuine offer does not.
+    assert all(facts[c][0] == "public_official" for c in row["claims:public_official:oppose"].refs)
+    clash = row["conflicts:private_public"].refs
+    assert {facts[c][0] for c in clash} == {"private_anonymous", "public_official"}
+    assert {facts[c][1] for c in clash} == {"Russian"}
+    assert rating("conflicts:private_public", "deception") == "CC"
+    assert rating("conflicts:private_public", "genuine") in ("I", "II")
+    # Other sides' words are theirs ("US sources have denied ..."), never the actor's.
+    others = [c for k, e in row.items() if k.startswith("claims:others:") for c in e.refs]
+    assert others and all(facts[c][1] != "Russian" for c in others)
+    if "conflicts:across" in row:
+        assert {rating("conflicts:across", r) for r in role} == {"N"}
+    # The Kharkiv offensive of 10 May 2024 beside the readiness claims.
+    saydo = row["saydo:talks_while_escalating"]
+    events = store.query(
+        "SELECT date FROM events WHERE list_contains(?, event_id)", [list(saydo.refs)]
+    )
+    days = {str(r[0]) for r in events.rows}
+    assert "2024-05-10" in days and rating("saydo:talks_while_escalating", "genuine") == "II"
+    # The feint is not ranked below a divided leadership.
+    assert report.ranking.index(role["deception"]) <= report.ranking.index(role["divided"])
+
+
+def test_without_the_offensive_the_feint_no_longer_leads(case: Any, tmp_path: Path) -> None:
+    # Change the evidence and the outcome changes: with no offensive in May 2024 the
+    # readiness claims stand unrefuted by deeds, some are corroborated, and the feint
+    # falls behind the divided leadership.
+    db, judge = case
+    with Store.open(copy_store(db, tmp_path)) as store:
+        before = assess(store, Q, judge=judge)
+        with store.transaction() as con:
+            con.execute("DELETE FROM events WHERE date BETWEEN '2024-04-01' AND '2024-06-30'")
+        after = assess(store, Q, judge=judge)
+    role = {h.role: h.hypothesis_id for h in after.hypotheses}
+    feint, divided, genuine = role["deception"], role["divided"], role["genuine"]
+    assert after.scores[genuine] > before.scores[genuine]
+    assert after.scores[feint] < before.scores[feint]
+    assert after.ranking.index(feint) > after.ranking.index(divided)
+    assert after.probabilities[feint] < before.probabilities[feint]
 
 
 def test_assess_from_the_command_line(case: Any) -> None:

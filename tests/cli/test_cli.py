@@ -11,6 +11,7 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.conftest import SEED, corpus_items
@@ -234,6 +235,7 @@ def test_demo_runs_the_flow_on_the_bundled_case(tmp_path: Path) -> None:
         "AND c.attr_id IN (SELECT attr_id FROM attributions WHERE parent_id IS NULL)"
     )
     assert on_record == [], on_record  # an on-record named official is never anonymous
+    _check_seed_reasoning_on_the_corpus(rows)
     # The corpus's gold contradictions and stances, scored on the demo's store.
     if not CORPUS.is_dir():
         if os.environ.get("CI"):
@@ -253,6 +255,42 @@ def test_demo_runs_the_flow_on_the_bundled_case(tmp_path: Path) -> None:
     assert not below, f"below the floors: {below}; scores: {scores}"
     # Precision first: no flood of contradictions between the gold-matched claims.
     assert scores["contradicts"]["predicted"] <= floors["contradicts_predicted_max"], scores
+
+
+def _check_seed_reasoning_on_the_corpus(rows: Any) -> None:
+    """Issue 13: on the seed and the corpus together the evidence rows still read as
+    the reference assessment argues, each row from the side it names."""
+    evidence = {
+        r["kind"]: r
+        for r in rows(
+            "SELECT e.kind, e.refs, map_from_entries(list((h.role, r.rating))) AS rating "
+            "FROM evidence e JOIN ratings r USING (evidence_id) "
+            "JOIN hypotheses h USING (hypothesis_id) GROUP BY e.kind, e.refs"
+        )
+    }
+    side = {
+        r["claim_id"]: (r["channel"], r["affiliation"])
+        for r in rows(
+            "SELECT c.claim_id, c.channel, s.affiliation FROM claims c "
+            "LEFT JOIN sources s ON s.source_id = c.source_id"
+        )
+    }
+
+    def sides(kind: str) -> set[object]:
+        return {side[c][1] for c in evidence[kind]["refs"] if c in side}
+
+    # Leaks of readiness and rhetoric on the record, from Russia's side (a source with
+    # no affiliation counts when its name names the actor: "Putin's aide").
+    assert "Russian" in sides("claims:private_anonymous:support") <= {"Russian", None}
+    assert "Russian" in sides("claims:public_official:oppose") <= {"Russian", None}
+    assert "Russian" not in sides("claims:others:oppose")
+    within = [k for k in ("conflicts:private_public", "conflicts:insiders") if k in evidence]
+    assert within and all(evidence[k]["rating"]["genuine"] in ("I", "II") for k in within)
+    assert set(evidence["conflicts:across"]["rating"].values()) == {"N"}
+    saydo = evidence["saydo:talks_while_escalating"]
+    offensive = rows("SELECT event_id FROM events WHERE date = '2024-05-10'")
+    assert {e["event_id"] for e in offensive} & set(saydo["refs"])  # Kharkiv, May 2024
+    assert saydo["rating"]["genuine"] == "II"
 
 
 @pytest.mark.model

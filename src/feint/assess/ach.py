@@ -106,11 +106,17 @@ _RULES: Final[dict[str, tuple[str, str, str, str]]] = {
     "claims:private_anonymous:support": ("C", "C", "C", "C"),
     "claims:public_official:support": ("C", "C", "C", "C"),
     "claims:media:support": ("C", "C", "N", "N"),
-    "claims:analyst:support": ("CC", "I", "N", "N"),
+    # Analysts read the same reporting the audience does: their view that the actor
+    # is ready tells for it, but a feint is made to be believed, so it rules none out.
+    "claims:analyst:support": ("C", "N", "N", "N"),
     "claims:private_anonymous:oppose": ("I", "N", "C", "N"),
     "claims:public_official:oppose": ("I", "C", "C", "C"),
     "claims:media:oppose": ("I", "N", "N", "N"),
-    "claims:analyst:oppose": ("II", "C", "N", "C"),
+    "claims:analyst:oppose": ("I", "C", "N", "C"),
+    # Other sides on the actor's intent: their word that it is ready (the audience a
+    # feint works on repeats it), or their denial that it reached out at all.
+    "claims:others:support": ("C", "C", "N", "C"),
+    "claims:others:oppose": ("I", "C", "N", "N"),
     # Conflicts over the question, by who disagrees (the reference assessment reads
     # insiders contradicting each other, and private readiness against public
     # rhetoric, as signs of a feint; officials openly at odds as division; sides

@@ -3,8 +3,10 @@
 One row per kind of finding, each naming the ids it rests on:
 
 - claims toward the question, per channel and stance ("7 claims from unnamed
-  sources support ..."); credibility from the claims' Admiralty grades, relevance
-  from how many there are;
+  sources support ..."); unnamed sources and officials of other sides than the
+  actor's have rows of their own (``others``); a relay ("Reuters reported that
+  sources said P") counts once, as the report it carries; credibility from the
+  claims' Admiralty grades, relevance from how many there are;
 - readiness confirmed (credibility 1-2) or refuted (4-5) by independent sources;
 - conflicts: ``contradicts`` and ``tension`` relations between claims that take
   opposite stances toward the question, split by who disagrees: the actor's unnamed
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Final
 
 from feint.assess.ach import Evidence
@@ -31,7 +35,23 @@ _CHANNEL_WORDS: Final = {
     "public_official": "by officials on the record",
     "media": "by news media",
     "analyst": "by analysts",
+    "others": "from other sides' sources and officials",
 }
+WITHIN_DAYS: Final = 60
+"""Most days between two of the actor's own claims that count as disagreeing with
+each other rather than as a change of line; relate's default window for
+contradictions is the same."""
+# Channels where a source speaks for a side: the actor's own, or another's.
+_SIDED: Final = frozenset({"private_anonymous", "public_official"})
+
+
+def _group(channel: str | None, own: bool, actor_known: bool) -> str:
+    """Which claims row a claim joins: its channel, or ``others`` when it comes from
+    another side's unnamed sources or officials ("US sources denied ...", "Kyiv
+    said ..."). What other sides say of the actor's intent is not the actor's words,
+    private or public. With no actor known every claim keeps its channel."""
+    channel = channel or "unresolved"
+    return "others" if actor_known and channel in _SIDED and not own else channel
 
 
 def _relevance(n: int) -> str:
@@ -81,6 +101,102 @@ def _conflict_kind(a: tuple[str, bool], b: tuple[str, bool]) -> str:
     return "officials" if channels == {"public_official"} else "across"
 
 
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the evidence rows read of one claim with a stance toward the question."""
+
+    channel: str
+    own: bool  # the actor's own source
+    stance: str
+    credibility: int  # 6 when not graded
+    relay: bool  # it carries another report ("Reuters reported that sources said P")
+    carried: str | None  # the claim it carries, if a relay
+    when: date | None  # the date its text refers to, else its document's
+
+
+def _claim_facts(store: Store, question: str, actor: Actor) -> dict[str, _Facts]:
+    rows = store.query(
+        """
+        SELECT st.claim_id, c.channel, st.stance, coalesce(g.credibility, 6),
+               s.affiliation, s.name,
+               (SELECT min(k.claim_id) FROM attributions n JOIN claims k USING (attr_id)
+                WHERE n.parent_id = c.attr_id) AS carried,
+               EXISTS (SELECT 1 FROM attributions n WHERE n.parent_id = c.attr_id) AS relay,
+               coalesce(a.time_resolved, d.published)
+        FROM stances st JOIN claims c USING (claim_id)
+        JOIN attributions a USING (attr_id) JOIN documents d USING (doc_id)
+        LEFT JOIN sources s ON s.source_id = c.source_id
+        LEFT JOIN grades g USING (claim_id)
+        WHERE st.question = ?
+        """,
+        [question],
+    ).rows
+    return {
+        claim_id: _Facts(
+            channel or "",
+            actor.matches(affiliation) or actor.matches(name),
+            st,
+            int(cred),
+            bool(relay),
+            carried,
+            when if isinstance(when, date) else None,
+        )
+        for claim_id, channel, st, cred, affiliation, name, carried, relay, when in rows
+    }
+
+
+def _conflicts(store: Store, facts: dict[str, _Facts]) -> dict[str, list[tuple[str, str]]]:
+    """Pairs of claims in conflict over the question, by who disagrees.
+
+    A pair counts when a ``contradicts`` or ``tension`` relation joins two claims of
+    opposite stance toward the question. A relay stands for the report it carries
+    ("Reuters reported that four sources said P" is the four sources' P). Within
+    the actor's side a judged contradiction counts too when one claim supports the
+    question and the other does not: two of its own insiders contradicting each
+    other, one of them on the question, is the disagreement the question turns on
+    even where the judge read no stance in the other claim's words.
+
+    Within the actor's side the two claims must also be dated and at most
+    ``WITHIN_DAYS`` apart: officials who said one thing in 2022 and another in 2024
+    changed their line (relate's ``shift``); they are not a leadership at odds, and
+    private readiness set against public rhetoric is the reference assessment's
+    point only when both are heard at once.
+    """
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    seen = set()
+    for a, b, relation in store.query(
+        "SELECT claim_a, claim_b, kind FROM relations WHERE kind IN ('contradicts', 'tension') "
+        "ORDER BY claim_a, claim_b"
+    ).rows:
+        a, b = _carried(facts, a), _carried(facts, b)
+        fa, fb = facts.get(a), facts.get(b)
+        if fa is None or fb is None or a == b or (min(a, b), max(a, b)) in seen:
+            continue
+        kind = _conflict_kind((fa.channel, fa.own), (fb.channel, fb.own))
+        stances = {fa.stance, fb.stance}
+        if kind != "across" and not _at_once(fa.when, fb.when):
+            continue
+        within = kind != "across" and relation == "contradicts"
+        if stances == {"support", "oppose"} or (within and stances == {"support", "neutral"}):
+            seen.add((min(a, b), max(a, b)))
+            out[kind].append((min(a, b), max(a, b)))
+    return out
+
+
+def _at_once(a: date | None, b: date | None) -> bool:
+    return a is not None and b is not None and abs((a - b).days) <= WITHIN_DAYS
+
+
+def _carried(facts: dict[str, _Facts], claim_id: str) -> str:
+    """The claim a relay carries, down to the innermost report (three levels at most)."""
+    for _ in range(3):
+        f = facts.get(claim_id)
+        if f is None or f.carried is None:
+            break
+        claim_id = f.carried
+    return claim_id
+
+
 def build_evidence(
     store: Store,
     question: str,
@@ -96,30 +212,22 @@ def build_evidence(
     when its affiliation or its name names the actor.
     """
     actor = actor if actor is not None else Actor.of(question)
-    rows = store.query(
-        """
-        SELECT s.claim_id, c.channel, s.stance, coalesce(g.credibility, 6)
-        FROM stances s JOIN claims c USING (claim_id)
-        LEFT JOIN grades g USING (claim_id)
-        WHERE s.question = ? AND s.stance IN ('support', 'oppose')
-        ORDER BY s.claim_id
-        """,
-        [question],
-    ).rows
+    facts = _claim_facts(store, question, actor)
     by_group: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
-    stance = {}
-    for claim_id, channel, st, cred in rows:
-        by_group[(channel, st)].append((claim_id, int(cred)))
-        stance[claim_id] = st
+    for claim_id, f in sorted(facts.items()):
+        if f.stance in ("support", "oppose") and not f.relay:
+            by_group[(_group(f.channel, f.own, bool(actor)), f.stance)].append(
+                (claim_id, f.credibility)
+            )
     out: list[Evidence] = []
-    for (channel, st), members in sorted(by_group.items()):
+    for (who, st), members in sorted(by_group.items()):
         ids = tuple(c for c, _ in members)
         verb = "support" if st == "support" else "oppose"
         out.append(
             Evidence(
-                f"{qid}:E-claims-{channel}-{st}",
-                f"{len(ids)} claim(s) {_CHANNEL_WORDS.get(channel, channel)} {verb}: {question}",
-                f"claims:{channel}:{st}",
+                f"{qid}:E-claims-{who}-{st}",
+                f"{len(ids)} claim(s) {_CHANNEL_WORDS.get(who, who)} {verb}: {question}",
+                f"claims:{who}:{st}",
                 _credibility([g for _, g in members]),
                 _relevance(len(ids)),
                 ids,
@@ -152,25 +260,7 @@ def build_evidence(
                 refuted,
             )
         )
-    conflicts = sorted(
-        (a, b)
-        for a, b in store.query(
-            "SELECT claim_a, claim_b FROM relations WHERE kind IN ('contradicts', 'tension')"
-        ).rows
-        if {stance.get(a), stance.get(b)} == {"support", "oppose"}
-    )
-    side = {
-        claim_id: (channel or "", actor.matches(affiliation) or actor.matches(name))
-        for claim_id, channel, affiliation, name in store.query(
-            "SELECT c.claim_id, c.channel, s.affiliation, s.name FROM stances st "
-            "JOIN claims c USING (claim_id) LEFT JOIN sources s USING (source_id) "
-            "WHERE st.question = ? AND st.stance IN ('support', 'oppose')",
-            [question],
-        ).rows
-    }
-    by_kind: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for a, b in conflicts:
-        by_kind[_conflict_kind(side.get(a, ("", False)), side.get(b, ("", False)))].append((a, b))
+    by_kind = _conflicts(store, facts)
     for key, (kind, what) in _CONFLICTS.items():
         pairs = by_kind.get(key)
         if not pairs:
@@ -186,11 +276,11 @@ def build_evidence(
             )
         )
     by_direction: dict[str, list[Gap]] = defaultdict(list)
-    for g in gaps:
-        by_direction[g.direction].append(g)
+    for gap in gaps:
+        by_direction[gap.direction].append(gap)
     for direction, group in sorted(by_direction.items()):
-        claims = sorted({c for g in group for c in g.claim_ids})
-        events = sorted({e for g in group for e in g.event_ids})
+        claims = sorted({c for gap in group for c in gap.claim_ids})
+        events = sorted({e for gap in group for e in gap.event_ids})
         what = (
             "readiness for talks was reported while the actor escalated"
             if direction == "talks_while_escalating"

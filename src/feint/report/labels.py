@@ -22,6 +22,7 @@ _CHANNEL_CLAIMS: Final = {
     "media": "News media's claims",
     "analyst": "Analysts' claims",
     "unresolved": "Claims of unresolved speakers",
+    "others": "Other sides' claims",
 }
 _STANCE: Final = {"support": "supporting", "oppose": "opposing"}
 _KINDS: Final = {
