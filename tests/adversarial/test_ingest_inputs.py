@@ -6,14 +6,17 @@ Every input is written here at test time.
 
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
 
 import pytest
+from tests.conftest import corpus_items
 
 from feint.config import IngestOptions
 from feint.ingest.inputs import InputRef, expand_inputs
 from feint.ingest.readers import read_ref
-from feint.ingest.records import Item
+from feint.ingest.records import Extracted, Item, Rejected
 from feint.store import Store
 
 
@@ -78,3 +81,91 @@ def test_a_glob_follows_a_directory_link_that_is_no_loop(tmp_path: Path) -> None
     refs = list(expand_inputs([f"{tmp_path}/news/**/*.html"]))
     assert [r.name for r in refs] == [f"{tmp_path}/news/2024/x.html"]
     assert [r.kind for r in expand_inputs([f"{tmp_path}/nothing/**"])] == ["missing"]
+
+
+# -- item 7a: deeply nested JSON -------------------------------------------------------
+
+
+def test_deeply_nested_json_is_a_rejected_row_not_a_bug(tmp_path: Path) -> None:
+    item = corpus_items()[0]
+    deep = "[" * 100_000 + "]" * 100_000
+    lines = tmp_path / "items.jsonl"
+    lines.write_text(json.dumps(item) + "\n" + deep + "\n", "utf-8")
+    whole = tmp_path / "deep.json"
+    whole.write_text(deep, "utf-8")
+    meta = tmp_path / "meta.jsonl"  # parses, but too deep to keep in documents.meta
+    meta.write_text(
+        json.dumps({"text": item["text"], "extra": json.loads("[" * 900 + "]" * 900)}), "utf-8"
+    )
+    got = _read(lines)
+    assert isinstance(got[0], Extracted)
+    for bad in (got[1], *_read(whole), *_read(meta)):
+        assert isinstance(bad, Rejected), bad
+        assert "bug in feint" not in bad.reason
+        assert "nested" in bad.reason
+    assert got[1].source_path == f"{lines}:2"
+
+
+# -- item 8: a long CSV field ----------------------------------------------------------
+
+
+def test_a_csv_text_field_over_128_kb_is_read(tmp_path: Path) -> None:
+    article = (corpus_items()[0]["text"] + "\n\n") * 200  # about 180 KB, one field
+    assert len(article) > 131_072
+    path = tmp_path / "long.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["title", "text"], ["Long read", article]])
+    [item] = _read(path)
+    assert isinstance(item, Extracted), item
+    assert item.title == "Long read" and len(item.text) > 131_072
+
+
+# -- item 9: an unterminated CSV quote -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "loaded"),
+    [
+        # The quote never closes: today all later rows merge into the first text.
+        ('"{0},Title one\n{1},Title two\n{2},Title three\n', ["Title two", "Title three"]),
+        # It closes at the next row's opening quote.
+        ('"{0},Title one\n"{1}",Title two\n"{2}",Title three\n', ["Title two", "Title three"]),
+    ],
+)
+def test_an_unterminated_csv_quote_rejects_its_row_and_keeps_the_rest(
+    tmp_path: Path, body: str, loaded: list[str]
+) -> None:
+    texts = [it["text"].replace('"', "'").replace(",", ";") for it in corpus_items()[:3]]
+    path = tmp_path / "broken.csv"
+    path.write_text("text,title\n" + body.format(*texts), "utf-8")
+    got = _read(path)
+    bad = [i for i in got if isinstance(i, Rejected)]
+    good = [i for i in got if isinstance(i, Extracted)]
+    assert len(bad) == 1
+    assert bad[0].source_path == f"{path}:2"
+    assert f"{path}:2" in bad[0].reason and "quote" in bad[0].reason
+    assert [i.title for i in good] == loaded
+    assert all(i.text in texts for i in good)  # no row swallowed another
+
+
+def test_quoted_fields_over_several_lines_still_load(tmp_path: Path) -> None:
+    path = tmp_path / "ok.csv"
+    text = corpus_items()[0]["text"]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(
+            [["text", "title"], [text[:300] + '\n\n"Quoted," he said.\n' + text[300:], "One"],
+             [corpus_items()[1]["text"], "Two"]]
+        )  # fmt: skip
+        # A stray quote that opens no field reads as before: without its quotes.
+        f.write(
+            '"Putin" is ready; '
+            + corpus_items()[2]["text"].replace('"', "").replace(",", ";")
+            + ",Three\n"
+        )
+    got = _read(path)
+    assert [type(i).__name__ for i in got] == ["Extracted"] * 3
+    assert '"Quoted," he said.' in got[0].text  # type: ignore[union-attr]
+    assert [i.title for i in got] == ["One", "Two", "Three"]  # type: ignore[union-attr]
+    assert got[2].text.startswith("Putin is ready; ")  # type: ignore[union-attr]
+    last = len(path.read_text("utf-8").splitlines())
+    assert got[2].source_path == f"{path}:{last}"

@@ -3,6 +3,10 @@
 Known columns: ``text`` (required), ``url``, ``outlet``, ``title``, ``published``
 (``date`` is accepted for it). Other columns go to ``documents.meta``, so nothing
 the user supplied is lost. A broken row is rejected on its own; the rest load.
+
+CSV is read strictly, so that an unterminated quote is found instead of silently
+merging every later row into one field; the row it opens is rejected and reading
+starts again on the next line.
 """
 
 from __future__ import annotations
@@ -10,13 +14,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from feint.ingest.dates import parse_date
 from feint.ingest.records import Extracted, Item, Rejected
 
+if TYPE_CHECKING:
+    from _csv import Reader  # the type csv.reader returns (named in the stubs only)
+
 KNOWN = ("text", "url", "outlet", "title", "published")
+# Deepest nesting kept in documents.meta. Corpus exports nest a few levels; a
+# thousand is an attack on the parser (and on json.dumps when the row is stored).
+MAX_DEPTH = 64
+_TOO_DEEP = (
+    "is nested deeper than feint reads (more than {depth} levels of arrays or objects); "
+    "flatten it, or keep only the text and metadata fields"
+)
 
 
 def read_jsonl(text: str, path: str) -> Iterator[Item]:
@@ -27,6 +41,9 @@ def read_jsonl(text: str, path: str) -> Iterator[Item]:
         where = f"{path}:{n}"
         try:
             obj = json.loads(line)
+        except RecursionError:
+            yield Rejected(where, f"{where}: line {n} {_TOO_DEEP.format(depth=MAX_DEPTH)}", "jsonl")
+            continue
         except json.JSONDecodeError as e:
             yield Rejected(
                 where,
@@ -42,6 +59,9 @@ def read_json(text: str, path: str) -> Iterator[Item]:
     """A JSON array of objects, or one object."""
     try:
         data = json.loads(text)
+    except RecursionError:
+        yield Rejected(path, f"{path}: the JSON {_TOO_DEEP.format(depth=MAX_DEPTH)}", "json")
+        return
     except json.JSONDecodeError as e:
         yield Rejected(
             path,
@@ -63,8 +83,16 @@ def read_csv(text: str, path: str, delimiter: str | None = None) -> Iterator[Ite
             delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
         except csv.Error:
             delimiter = ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = reader.fieldnames or []
+    # One field may be as long as the input, which has passed the --max-bytes check
+    # already (the csv module's own limit, 128 KiB, cuts a long article). The limit
+    # is per process; raising it never narrows what another reader accepts.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    lines = io.StringIO(text, newline="\n").readlines()
+    reader = _reader(lines, 0, delimiter)
+    try:
+        header: list[str] = next(reader, [])
+    except csv.Error:
+        header = []
     if "text" not in header:
         yield Rejected(
             path,
@@ -73,24 +101,52 @@ def read_csv(text: str, path: str, delimiter: str | None = None) -> Iterator[Ite
             "csv",
         )
         return
-    try:
-        for row in reader:
-            where = f"{path}:{reader.line_num}"
-            if None in row:  # more fields than the header
+    base = 0  # lines before the one the reader started on
+    while True:
+        before = reader.line_num
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            first = base + before + 1  # the line the broken row starts on
+            if reader.line_num - before <= 1:
+                # A stray quote inside one line ('"Putin" said'): read that line as
+                # the csv module always has, keeping the quote-less text.
+                row = next(csv.reader([lines[first - 1]], delimiter=delimiter), [])
+                base, reader = first, _reader(lines, first, delimiter)
+                line = first
+            else:
                 yield Rejected(
-                    where,
-                    f"{where}: the row has more fields than the header; quote fields "
-                    "that contain the delimiter",
+                    f"{path}:{first}",
+                    f"{path}:{first}: malformed CSV ({e}): the quote that opens a field on "
+                    "this line is never closed, so the lines after it would run into that "
+                    "field; close or remove the quote. The other rows were read",
                     "csv",
                 )
+                base, reader = first, _reader(lines, first, delimiter)
                 continue
-            yield _row(row, where, "csv")
-    except csv.Error as e:
-        yield Rejected(
-            f"{path}:{reader.line_num}",
-            f"{path}:{reader.line_num}: malformed CSV ({e}); the rows before it were read",
-            "csv",
-        )
+        else:
+            line = base + reader.line_num  # the row's last line, as csv counts
+        if not row:
+            continue  # a blank line
+        where = f"{path}:{line}"
+        if len(row) > len(header):
+            yield Rejected(
+                where,
+                f"{where}: the row has more fields than the header; quote fields "
+                "that contain the delimiter",
+                "csv",
+            )
+            continue
+        yield _row(dict(zip(header, row, strict=False)), where, "csv")
+
+
+def _reader(lines: list[str], start: int, delimiter: str) -> Reader:
+    """A strict csv reader over ``lines`` from index ``start`` on."""
+    return csv.reader(
+        (lines[i] for i in range(start, len(lines))), delimiter=delimiter, strict=True
+    )
 
 
 def _row(obj: Any, where: str, fmt: str) -> Item:
@@ -100,6 +156,8 @@ def _row(obj: Any, where: str, fmt: str) -> Item:
             f"{where}: expected an object with a 'text' field, got {type(obj).__name__}",
             fmt,
         )
+    if _depth(obj) > MAX_DEPTH:
+        return Rejected(where, f"{where}: the row {_TOO_DEEP.format(depth=MAX_DEPTH)}", fmt)
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         return Rejected(
@@ -131,3 +189,23 @@ def _str(value: Any) -> str | None:
         return None
     s = str(value).strip()
     return s or None
+
+
+def _depth(value: Any) -> int:
+    """How deep lists and dicts nest in ``value`` (1 for a flat object); iterative,
+    so that depth itself cannot exhaust the stack."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict):
+            children: Iterable[Any] = v.values()
+        elif isinstance(v, list):
+            children = v
+        else:
+            continue
+        deepest = max(deepest, d)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((c, d + 1) for c in children)
+    return deepest
