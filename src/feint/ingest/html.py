@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from typing import Final
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -18,13 +20,40 @@ log = logging.getLogger(__name__)
 # the shortest items of the demo corpus have 60 words.
 MIN_ARTICLE_WORDS = 20
 
+# An SVG document: its root element, after any XML declaration, doctype or comment.
+# Its text is labels and script, never an article, whatever trafilatura would make
+# of it (on a bare <svg> it raises).
+_SVG_ROOT: Final = re.compile(
+    r"\A\s*(?:<\?xml[^>]*>\s*|<!--.*?-->\s*|<!doctype[^>]*>\s*)*<svg[\s>/]", re.I | re.S
+)
+SVG_IMAGE: Final = (
+    "not an article: an SVG image (drawing markup, perhaps with script) has no article "
+    "text; give feint the article's page or its text"
+)
+_TAG: Final = re.compile(r"<[a-zA-Z!?/][^>]*>")
+
+
+def is_svg(text: str) -> bool:
+    """True when ``text`` is an SVG document."""
+    return bool(_SVG_ROOT.match(text[:4096]))
+
+
+def looks_like_markup(text: str) -> bool:
+    """True when ``text`` is markup from end to end (tags first and last), e.g. an
+    HTML fragment saved as .txt: its text is what a reader of the page would see,
+    not the tags and script around it."""
+    s = text.strip()
+    return s.startswith("<") and s.endswith(">") and len(_TAG.findall(s[:4096])) >= 2
+
 
 def read_html(html: str, source_path: str, url: str | None = None, fmt: str = "html") -> Item:
     """Extract the article from an HTML page.
 
     Returns ``Rejected`` when the page has no article text (an index page, a login
-    wall, a page built by script).
+    wall, a page built by script, an SVG image).
     """
+    if is_svg(html):
+        return Rejected(source_path, f"{source_path}: {SVG_IMAGE}", fmt, url)
     try:
         doc = trafilatura.bare_extraction(
             html,
@@ -51,7 +80,8 @@ def read_html(html: str, source_path: str, url: str | None = None, fmt: str = "h
     if n_words < MIN_ARTICLE_WORDS:
         return Rejected(
             source_path,
-            f"{source_path}: no article text found in the HTML ({n_words} words of page "
+            f"{source_path}: not an article: no article text found in the markup "
+            f"({n_words} words of page "
             "text: an index page, a login wall or a page built by script?); save the "
             "article page itself, or its text as .txt",
             fmt,

@@ -15,7 +15,7 @@ from feint.errors import InputRejected
 from feint.ingest.decode import decode_text, sniff_binary
 from feint.ingest.feeds import PageReader, looks_like_feed, read_feed
 from feint.ingest.fetch import fetch
-from feint.ingest.html import read_html
+from feint.ingest.html import is_svg, looks_like_markup, read_html
 from feint.ingest.inputs import InputRef
 from feint.ingest.records import Extracted, Item, Rejected, internal_error
 from feint.ingest.tabular import read_csv, read_json, read_jsonl
@@ -154,14 +154,17 @@ def read_bytes(
         yield from read_feed(data, where, fetch_page)
         return
     text, encoding = decode_text(data)
+    if fmt == "html" or is_svg(text) or (fmt == "text" and looks_like_markup(text)):
+        # Markup, whatever its name says: read as a page, which keeps its article
+        # text or rejects it as not an article (an SVG, a widget, script).
+        yield read_html(text, where, url=url)
+        return
     if fmt == "xml":
         raise InputRejected(
             "an XML file that is not an RSS or Atom feed; feint reads feeds, HTML, text, "
             "JSONL/CSV and WARC"
         )
-    if fmt == "html":
-        yield read_html(text, where, url=url)
-    elif fmt == "jsonl":
+    if fmt == "jsonl":
         yield from read_jsonl(text, where)
     elif fmt == "json":
         yield from read_json(text, where)
