@@ -7,11 +7,17 @@ Every input is written here at test time.
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 from tests.conftest import corpus_items, news_page
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from feint.config import IngestOptions
 from feint.ingest import ingest
@@ -217,3 +223,81 @@ def test_an_article_saved_as_txt_markup_keeps_its_text(tmp_path: Path) -> None:
     [got] = _read(path)
     assert isinstance(got, Extracted)
     assert "<p>" not in got.text and item["text"][:40] in got.text
+
+
+# -- item 3: a cut or corrupt WARC -----------------------------------------------------
+
+
+def _warc(path: Path, n: int) -> list[int]:
+    """A gzipped WARC of n HTML responses; returns each record's byte offset."""
+    with open(path, "wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        for it in corpus_items()[:n]:
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
+            writer.write_record(
+                writer.create_warc_record(
+                    f"https://news.example/{it['id']}",
+                    "response",
+                    payload=io.BytesIO(news_page(it).encode("utf-8")),
+                    http_headers=headers,
+                )
+            )
+    offsets = []
+    with open(path, "rb") as f:
+        archive = ArchiveIterator(f)
+        for _ in archive:
+            offsets.append(archive.offset)
+            archive.read_to_end()
+    return offsets
+
+
+def _cut_warc(tmp_path: Path, at: float) -> tuple[Path, int]:
+    """A 3-record archive cut ``at`` (0..1) of the way through its 3rd record."""
+    good = tmp_path / "good.warc.gz"
+    offsets = _warc(good, 3)
+    data = good.read_bytes()
+    start = offsets[2]
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: start + int((len(data) - start) * at)])
+    return cut, start
+
+
+@pytest.mark.parametrize("at", [0.002, 0.02, 0.05, 0.3, 0.6, 0.95])
+def test_a_cut_warc_gz_names_the_damaged_record(tmp_path: Path, at: float) -> None:
+    cut, start = _cut_warc(tmp_path, at)
+    with Store.open(tmp_path / "s.duckdb") as store:
+        report = ingest(store, [str(cut)], IngestOptions())
+        rows = _rows(store)
+    assert [r["status"] for r in rows].count("ok") == 2
+    [bad] = [r for r in rows if r["status"] == "rejected"]
+    assert bad["source_path"] == f"{cut}@{start}"
+    reason = str(bad["reason"])
+    assert str(cut) in reason and f"byte offset {start:,}" in reason and "damaged" in reason
+    assert "bug in feint" not in reason
+    assert len(report.rejected) == 1
+
+
+def test_a_corrupt_warc_gz_record_is_named(tmp_path: Path) -> None:
+    good = tmp_path / "good.warc.gz"
+    offsets = _warc(good, 2)
+    data = bytearray(good.read_bytes())
+    middle = (offsets[1] + len(data)) // 2
+    data[middle : middle + 16] = b"\x00" * 16
+    bad = tmp_path / "corrupt.warc.gz"
+    bad.write_bytes(bytes(data))
+    got = _read(bad)
+    assert isinstance(got[0], Extracted)
+    [rejected] = [i for i in got if isinstance(i, Rejected)]
+    assert f"byte offset {offsets[1]:,}" in rejected.reason and str(bad) in rejected.reason
+
+
+def test_a_whole_warc_has_no_rejection(tmp_path: Path) -> None:
+    good = tmp_path / "good.warc.gz"
+    _warc(good, 2)
+    assert all(isinstance(i, Extracted) for i in _read(good))
+    plain = tmp_path / "plain.warc"
+    plain.write_bytes(gzip.decompress(good.read_bytes()))
+    assert all(isinstance(i, Extracted) for i in _read(plain))
+    assert os.path.getsize(plain) > os.path.getsize(good)
