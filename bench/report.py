@@ -10,6 +10,11 @@ re-scored).
 
     .venv/bin/python bench/report.py
     .venv/bin/python bench/report.py --db feint-demo/feint.duckdb --repeat 10 --json
+    .venv/bin/python bench/report.py --claims 100000   # and at 100,000 claims
+
+With ``--claims N`` each format is also written from a copy of the store grown to
+about N claims (``report_scale.py``: the demo's claims repeated), in a fresh
+process, with its write time and peak resident memory.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from feint.demo import run_demo
 from feint.report import FORMATS, write_report
 from feint.store import Store
 from feint.web.app import create_app
+from report_scale import grow, write_in_child
 
 
 def _timed(fn: Any, repeat: int) -> list[float]:
@@ -46,6 +52,7 @@ def main() -> None:
     ap.add_argument("--db", type=Path, help="an assessed store [default: build the demo's]")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("--claims", type=int, help="also write each format at about this many claims")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="feint-bench-report-"))
     try:
@@ -86,6 +93,13 @@ def main() -> None:
                 client.post("/api/ach/ratings", json={**body, "rating": r}).raise_for_status()
                 times.append(time.perf_counter() - t)
             results["POST /api/ach/ratings"] = {"median_ms": 1000 * statistics.median(times)}
+        if args.claims:
+            with Store.open(db) as store:
+                results["claims"] = grow(store, args.claims)
+            for fmt in FORMATS:
+                results[f"report_{fmt} at {results['claims']:,} claims"] = write_in_child(
+                    db, tmp / f"scaled-{fmt}", fmt
+                )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if args.json:
@@ -95,7 +109,7 @@ def main() -> None:
     for key, value in results.items():
         if isinstance(value, dict):
             shown = (f"{k} {v:,}" if k == "bytes" else f"{k} {v:.3f}" for k, v in value.items())
-            print(f"{key[:40]:40s} " + ", ".join(shown))
+            print(f"{key[:44]:44s} " + ", ".join(shown))
 
 
 if __name__ == "__main__":

@@ -189,3 +189,30 @@ def test_a_killed_ingest_leaves_only_whole_documents(tmp_path: Path) -> None:
         rows = store.query("SELECT text, raw_text, status FROM documents").rows
     assert len(rows) == 16
     assert all(text and raw and status == "ok" for text, raw, status in rows)
+
+
+def test_a_stream_reads_in_batches_while_other_queries_run(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.duckdb") as store:
+        with store.transaction() as conn:
+            conn.execute("CREATE TABLE t AS SELECT range AS n FROM range(2500)")
+        rows = store.stream("SELECT n FROM t ORDER BY n", batch=1000)
+        first = next(rows)
+        # Another query on the store between two rows leaves the stream where it was.
+        assert store.query("SELECT count(*) FROM t").rows == [(2500,)]
+        assert [first[0], *(r[0] for r in rows)] == list(range(2500))
+        with pytest.raises(ReadOnlyQueryError):
+            list(store.stream("DELETE FROM t"))
+
+
+def test_a_reader_sees_what_is_committed_while_the_writer_works(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.duckdb") as store:
+        reader = store.reader()
+        try:
+            with store.transaction() as conn:
+                conn.execute("CREATE TABLE t (n INTEGER)")
+            with store.transaction() as conn:
+                conn.execute("INSERT INTO t VALUES (1)")
+                assert reader.query("SELECT count(*) FROM t").rows == [(0,)]  # not yet
+            assert reader.query("SELECT count(*) FROM t").rows == [(1,)]
+        finally:
+            reader.close()

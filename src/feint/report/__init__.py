@@ -2,26 +2,26 @@
 
 ``write_report(store, out_dir, fmt)`` writes ``report.html`` (one self-contained
 file: no script, no network, styles inline), ``report.md`` or ``report.json``. The
-HTML and Markdown reports cut long lists (quotes per evidence row, sources, pairs)
-and point to ``report.json``, which holds every row, so it is written beside them.
-All three come from one gathered structure (``report.data.gather``), so they carry
-the same content: bottom line up front (key judgements with band and confidence),
-the ACH matrix, the sources and their grades, the contradictions with both sides
-quoted, words against deeds, the timing test and its chart, and the documents with
-every attribution marked. Each judgement links to its evidence rows, each evidence
-row to the quotes it rests on, highlighted in their documents.
+HTML and Markdown reports cut long lists (quotes per evidence row, sources, pairs,
+say-do claims and events) and point to ``report.json``, which holds every row, so it
+is written beside them. All three come from one gathered structure
+(``report.data.gather``), cut or whole, so they carry the same content: bottom line
+up front (key judgements with band and confidence), the ACH matrix, the sources and
+their grades, the contradictions with both sides quoted, words against deeds, the
+timing test and its chart, and the documents with every attribution marked. Each
+judgement links to its evidence rows, each evidence row to the quotes it rests on,
+highlighted in their documents.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Final
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from feint.errors import UsageError
-from feint.report.data import gather
+from feint.report.data import CUT, gather, write_json
 from feint.report.labels import LAG_HELP, day
 from feint.report.markdown import to_markdown
 from feint.report.render import (
@@ -35,12 +35,12 @@ from feint.report.render import (
 from feint.store import Store
 
 FORMATS: Final = ("html", "md", "json")
-MAX_CONTRADICTIONS: Final = 50
+MAX_CONTRADICTIONS: Final = CUT.pairs
 """Pairs shown in the HTML and Markdown reports (all of them are in the JSON)."""
-MAX_SOURCES: Final = 200
+MAX_SOURCES: Final = CUT.sources
 TOP_SOURCES: Final = 25
 """Sources the HTML report shows open; the rest (to ``MAX_SOURCES``) fold away."""
-MAX_QUOTES: Final = 12
+MAX_QUOTES: Final = CUT.quotes
 COMPANION: Final = "report.json"
 """Written beside an HTML or Markdown report: every row they leave out."""
 
@@ -76,8 +76,8 @@ def render_html(data: dict[str, Any]) -> str:
         .get_template("report.html.j2")
         .render(
             r=data,
-            contradictions=data["contradictions"][:MAX_CONTRADICTIONS],
-            shifts=data["shifts"][:MAX_CONTRADICTIONS],
+            contradictions=data["contradictions"],
+            shifts=data["shifts"],
             max_sources=MAX_SOURCES,
             top_sources=TOP_SOURCES,
             companion=COMPANION,
@@ -111,7 +111,6 @@ def write_report(
     """
     if fmt not in FORMATS:
         raise UsageError(f"Report format {fmt!r} is not one of {', '.join(FORMATS)}.")
-    data = gather(store, question, all_documents=all_documents)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -120,10 +119,15 @@ def write_report(
             f"Cannot create the report folder {str(out)!r}: {e}. Pass another --out."
         ) from e
     path = out / f"report.{fmt}"
-    (out / COMPANION).write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    # The whole report, streamed: its long lists are read from the store as written.
+    with (out / COMPANION).open("w", encoding="utf-8") as f:
+        write_json(gather(store, question, all_documents=all_documents, limits=None), f)
+    if fmt == "json":
+        return path
+    data = gather(store, question, all_documents=all_documents, limits=CUT)
     if fmt == "html":
         path.write_text(render_html(data), "utf-8")
-    elif fmt == "md":
+    else:
         text = to_markdown(data, MAX_CONTRADICTIONS, MAX_SOURCES, MAX_QUOTES, COMPANION)
         path.write_text(text, "utf-8")
     return path

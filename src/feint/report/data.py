@@ -5,13 +5,27 @@ so that they carry the same content. Every judgement names its evidence rows,
 every evidence row the claims it rests on, and every claim its document and the
 [start, end) character span of its content in that document's text: a reader can
 always go from a sentence of the report down to the words it rests on.
+
+A store of years of news holds hundreds of thousands of claims, so the long lists
+(quotes per evidence row, pairs, say-do claims and events, documents) come two ways:
+
+- cut (``gather`` with ``Limits``, the default): the first few of each list, with
+  its full length beside it (``n_quotes``, ``n_contradictions``, ...), for the HTML
+  and Markdown reports and the web UI; only the documents those cut lists cite are
+  read;
+- whole but lazy (``gather(..., limits=None)``): the long lists are iterators that
+  read the store in batches as ``write_json`` writes them, so ``report.json`` holds
+  every row while memory holds one batch.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import IO, Any, Final, TypeVar
 
 from feint import __version__
 from feint.assess.timing import supporting_claims
@@ -22,6 +36,43 @@ from feint.store import Store
 
 CHANNELS = ("private_anonymous", "public_official", "media", "analyst", "unresolved")
 RATING_ORDER = ("CC", "C", "N", "I", "II", "NA")
+T = TypeVar("T")
+BATCH: Final = 2_000
+"""Rows read from the store at a time when a whole list is written out."""
+DOCUMENT_BATCH: Final = 50
+"""Documents read at a time (each with its text and spans)."""
+SPAN_BATCH: Final = 5_000
+"""Attributions read at a time with their documents."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much of each long list a cut report shows (the rest is in the JSON)."""
+
+    quotes: int = 12  # per evidence row, and claims per say-do row
+    pairs: int = 50  # contradictions, and changed positions
+    sources: int = 200
+    events: int = 12  # per say-do row
+
+
+CUT: Final = Limits()
+MAX_SOURCE_CLAIMS: Final = 50
+"""Graded claims listed per source, in every report (``n_claims`` counts them all;
+the grades of every claim are in the store's ``grades`` table)."""
+
+# A claim as a quote: where it sits and who said it. ``{where}`` narrows the claims.
+_QUOTE_SQL: Final = """
+    SELECT c.claim_id, a.doc_id, a.content_start AS start, a.content_end AS "end",
+           a.content_text AS quote, coalesce(s.name, a.source_text) AS source, d.outlet,
+           CAST(coalesce(a.time_resolved, d.published) AS VARCHAR) AS date, c.channel
+    FROM claims c JOIN attributions a USING (attr_id) JOIN documents d USING (doc_id)
+    LEFT JOIN sources s ON s.source_id = c.source_id
+"""
+# Each evidence row's refs, numbered in their order, for the question ``?``.
+_REFS: Final = """
+    SELECT evidence_id AS id, unnest(refs) AS ref, generate_subscripts(refs, 1) AS i
+    FROM evidence WHERE question = ?
+"""
 
 
 def questions(store: Store) -> list[str]:
@@ -49,25 +100,37 @@ def pick_question(store: Store, question: str | None) -> str | None:
 
 
 def gather(
-    store: Store, question: str | None = None, all_documents: bool = False
+    store: Store,
+    question: str | None = None,
+    all_documents: bool = False,
+    limits: Limits | None = CUT,
 ) -> dict[str, Any]:
     """Everything the report shows, for ``question`` (default: the latest assessed).
 
-    Documents: those any section cites, or every document with ``all_documents``.
+    Args:
+        store: the store.
+        question: the question; None for the latest assessed.
+        all_documents: every document, not only those the report cites.
+        limits: how much of each long list to keep (``CUT``), with each list's full
+            length beside it; None keeps every row, the long lists as iterators that
+            read the store as they are consumed (``write_json``).
     """
     q = pick_question(store, question)
-    claims = _claims(store, q)
-    evidence = _evidence(store, q, claims) if q else []
-    contradictions = _contradictions(store, claims)
-    shifts = _contradictions(store, claims, ("shift",))
-    saydo = _saydo(store, q, claims) if q else []
-    cited: set[str] = set()
-    for e in evidence:
-        cited.update(ref["doc_id"] for ref in e["quotes"])
-    for c in contradictions + shifts:
-        cited.update((c["a"]["doc_id"], c["b"]["doc_id"]))
-    for g in saydo:
-        cited.update(c["doc_id"] for c in g["claims"])
+    evidence = _evidence(store, q, limits) if q else []
+    contradictions, n_contradictions = _pairs(store, ("contradicts", "tension"), limits)
+    shifts, n_shifts = _pairs(store, ("shift",), limits)
+    saydo = _saydo(store, q, limits) if q else []
+    sources = _sources(store, None if limits is None else limits.sources)
+    if all_documents:
+        documents = _documents(store, None, lazy=limits is None)
+    elif limits is None:
+        documents = _documents(store, _cited_everywhere(store, q), lazy=True)
+    else:
+        cited = {ref["doc_id"] for e in evidence for ref in e["quotes"]}
+        pairs = [*contradictions, *shifts]  # lists, when cut
+        cited.update(x[side]["doc_id"] for x in pairs for side in "ab")
+        cited.update(c["doc_id"] for g in saydo for c in g["claims"])
+        documents = _documents(store, cited, lazy=False)
     return {
         "feint_version": __version__,
         "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
@@ -79,19 +142,60 @@ def gather(
         "hypotheses": _hypotheses(store, q) if q else [],
         "evidence": evidence,
         "ratings": _ratings(store, q) if q else {},
-        "sources": _sources(store),
+        "n_sources": entities.count(store, graded_only=True),
+        "sources": sources,
+        "n_contradictions": n_contradictions,
         "contradictions": contradictions,
+        "n_shifts": n_shifts,
         "shifts": shifts,
         "saydo": saydo,
         "timing": _timing(store, q),
-        "documents": _documents(store, None if all_documents else cited),
+        "documents": documents,
     }
+
+
+def write_json(data: Any, out: IO[str]) -> None:
+    """Write ``data`` as JSON to ``out``, taking iterators (``gather(limits=None)``)
+    one item at a time: no list is held whole. An iterator's items are plain data
+    (``gather`` yields no iterator inside one), and parts with no iterator in them
+    are written by ``json.dumps`` in one go."""
+    if isinstance(data, Iterator):
+        out.write("[")
+        for n, item in enumerate(data):
+            out.write(",\n" if n else "")
+            out.write(json.dumps(item, ensure_ascii=False))
+        out.write("]")
+    elif not _lazy(data):
+        out.write(json.dumps(data, ensure_ascii=False))
+    elif isinstance(data, dict):
+        out.write("{")
+        for n, (key, value) in enumerate(data.items()):
+            out.write(("," if n else "") + "\n" + json.dumps(str(key)) + ": ")
+            write_json(value, out)
+        out.write("\n}")
+    else:
+        out.write("[")
+        for n, item in enumerate(data):
+            out.write(",\n" if n else "")
+            write_json(item, out)
+        out.write("]")
+
+
+def _lazy(data: Any) -> bool:
+    """Does ``data`` hold an iterator, at any depth?"""
+    if isinstance(data, Iterator):
+        return True
+    if isinstance(data, dict):
+        return any(_lazy(v) for v in data.values())
+    if isinstance(data, list | tuple):
+        return any(isinstance(v, dict | list | tuple | Iterator) and _lazy(v) for v in data)
+    return False
 
 
 def matrix(store: Store, question: str) -> dict[str, Any]:
     """The ACH part alone (what the web UI's ACH page redraws after an edit): the
     question's judgements, hypotheses, evidence rows with their quotes, and ratings."""
-    evidence = _evidence(store, question)
+    evidence = _evidence(store, question, CUT)
     return {
         "question": question,
         "judgements": _judgements(store, question, evidence),
@@ -116,28 +220,14 @@ def _counts(store: Store) -> dict[str, Any]:
     }
 
 
-def _claims(
-    store: Store, q: str | None, only: list[str] | None = None
-) -> dict[str, dict[str, Any]]:
-    """Claims made in documents (every one, or those in ``only``), with their quote
-    and where it sits."""
-    rows = store.query(
-        f"""
-        SELECT c.claim_id, c.attr_id, a.doc_id, a.content_start AS start,
-               a.content_end AS "end", a.content_text AS quote,
-               coalesce(s.name, a.source_text) AS source, s.kind AS source_kind,
-               c.source_id, c.channel,
-               CAST(coalesce(a.time_resolved, d.published) AS VARCHAR) AS date,
-               d.outlet, d.title, st.stance, g.credibility, g.reliability
-        FROM claims c JOIN attributions a USING (attr_id) JOIN documents d USING (doc_id)
-        LEFT JOIN sources s ON s.source_id = c.source_id
-        LEFT JOIN stances st ON st.claim_id = c.claim_id AND st.question = ?
-        LEFT JOIN grades g ON g.claim_id = c.claim_id
-        {"" if only is None else "WHERE list_contains(?, c.claim_id)"}
-        """,
-        [q or ""] if only is None else [q or "", only],
-    ).records()
-    return {r["claim_id"]: r for r in rows}
+def _quotes(store: Store, claim_ids: list[str]) -> Iterator[dict[str, Any]]:
+    """The quotes of ``claim_ids``, in that order, read a batch at a time."""
+    for i in range(0, len(claim_ids), BATCH):
+        part = claim_ids[i : i + BATCH]
+        # IN (SELECT unnest(?)) is a hash semi-join; list_contains would scan the list
+        rows = store.query(_QUOTE_SQL + "WHERE c.claim_id IN (SELECT unnest(?))", [part]).records()
+        by_id = {r["claim_id"]: r for r in rows}
+        yield from (by_id[c] for c in part if c in by_id)
 
 
 def _judgements(store: Store, q: str, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -165,28 +255,48 @@ def _hypotheses(store: Store, q: str) -> list[dict[str, Any]]:
     ).records()
 
 
-def _evidence(
-    store: Store, q: str, claims: dict[str, dict[str, Any]] | None = None
-) -> list[dict[str, Any]]:
-    """The evidence rows, each with the quotes of the claims it cites (from ``claims``,
-    or read for these rows alone)."""
+def _evidence(store: Store, q: str, limits: Limits | None) -> list[dict[str, Any]]:
+    """The evidence rows, each with ``n_quotes`` and the quotes of the claims it
+    cites: the first ``limits.quotes``, or (``limits`` None) all of them and all its
+    ``refs``, as iterators that read the store when consumed."""
     rows = store.query(
         "SELECT evidence_id AS id, description, kind, credibility, relevance, weight, "
-        "diagnosticity, sensitivity, coalesce(refs, []) AS refs FROM evidence "
+        "diagnosticity, sensitivity, len(coalesce(refs, [])) AS n_refs FROM evidence "
         "WHERE question = ? ORDER BY evidence_id",
         [q],
     ).records()
-    if claims is None:
-        claims = _claims(store, q, only=sorted({ref for r in rows for ref in r["refs"]}))
+    n_quotes = dict(store.query(
+        f"SELECT r.id, count(*) FROM ({_REFS}) r JOIN claims c ON c.claim_id = r.ref "
+        "GROUP BY r.id", [q]).rows)  # fmt: skip
     for r in rows:
         r["label"] = evidence_label(r["id"], r["kind"], r["description"])
-        r["quotes"] = [_quote(claims[ref]) for ref in r["refs"] if ref in claims]
+        r["n_quotes"] = int(n_quotes.get(r["id"], 0))
+        quoted = (
+            f"SELECT r.ref FROM ({_REFS}) r JOIN claims c ON c.claim_id = r.ref "
+            "WHERE r.id = ? ORDER BY r.i"
+        )
+        if limits is None:
+            refs = f"SELECT r.ref FROM ({_REFS}) r WHERE r.id = ? ORDER BY r.i"
+            r["refs"] = (x[0] for x in store.stream(refs, [q, r["id"]]))
+            claim_ids = (x[0] for x in store.stream(quoted, [q, r["id"]]))
+            r["quotes"] = (x for part in _batched(claim_ids, BATCH) for x in _quotes(store, part))
+        else:
+            refs = f"SELECT r.ref FROM ({_REFS}) r WHERE r.id = ? ORDER BY r.i LIMIT ?"
+            r["refs"] = [x[0] for x in store.query(refs, [q, r["id"], limits.quotes]).rows]
+            shown = store.query(f"{quoted} LIMIT ?", [q, r["id"], limits.quotes]).rows
+            r["quotes"] = list(_quotes(store, [x[0] for x in shown]))
     return rows
 
 
-def _quote(c: dict[str, Any]) -> dict[str, Any]:
-    keys = ("claim_id", "doc_id", "start", "end", "quote", "source", "outlet", "date", "channel")
-    return {k: c[k] for k in keys}
+def _batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _ratings(store: Store, q: str) -> dict[str, dict[str, dict[str, Any]]]:
@@ -201,68 +311,95 @@ def _ratings(store: Store, q: str) -> dict[str, dict[str, dict[str, Any]]]:
     return dict(out)
 
 
-def _sources(store: Store) -> list[dict[str, Any]]:
+def _sources(store: Store, limit: int | None) -> list[dict[str, Any]]:
     """Each source with a graded claim, one row per person or body (not per
     document): its mentions and documents, its reliability, its claims' credibility
-    and the reasons (``report.entities``)."""
+    and the reasons (``report.entities``); the first ``limit`` when given."""
     keys = ("entity_id", "is_entity", "name", "kind", "affiliation", "role", "count", "access",
-            "mentions", "documents", "reliability", "reliabilities", "rationale", "claims",
-            "source_ids")  # fmt: skip
-    return [{k: r[k] for k in keys} for r in entities.listing(store, graded_only=True)]
+            "mentions", "documents", "n_claims", "reliability", "reliabilities", "rationale",
+            "claims", "source_ids")  # fmt: skip
+    listed = entities.listing(store, graded_only=True, limit=limit, max_claims=MAX_SOURCE_CLAIMS)
+    return [{k: r[k] for k in keys} for r in listed]
 
 
-def _contradictions(
-    store: Store,
-    claims: dict[str, dict[str, Any]],
-    kinds: tuple[str, ...] = ("contradicts", "tension"),
-) -> list[dict[str, Any]]:
+def _pairs(
+    store: Store, kinds: tuple[str, ...], limits: Limits | None
+) -> tuple[list[dict[str, Any]] | Iterator[dict[str, Any]], int]:
     """Contradicting and tense pairs (or shifts: one position changed over time),
-    strongest first, both sides quoted."""
-    rows = store.query(
-        "SELECT claim_a, claim_b, kind, score, method, explanation FROM relations "
-        "WHERE list_contains(?, kind) ORDER BY kind, score DESC, claim_a, claim_b",
-        [list(kinds)],
-    ).rows
-    return [
-        {
-            "a": _quote(claims[a]),
-            "b": _quote(claims[b]),
-            "kind": kind,
-            "score": score,
-            "method": method,
-            "explanation": why,
+    strongest first, both sides quoted; the first ``limits.pairs`` or all of them
+    (read as consumed), and how many there are."""
+    where = (
+        "WHERE list_contains(?, r.kind) AND r.claim_a IN (SELECT claim_id FROM quoted) "
+        "AND r.claim_b IN (SELECT claim_id FROM quoted)"
+    )
+    n = int(store.query(
+        f"WITH quoted AS ({_QUOTE_SQL}) SELECT count(*) FROM relations r {where}",
+        [list(kinds)]).rows[0][0])  # fmt: skip
+    sql = (
+        f"WITH quoted AS ({_QUOTE_SQL}) SELECT r.claim_a, r.claim_b, r.kind, r.score, "
+        f"r.method, r.explanation FROM relations r {where} "
+        "ORDER BY r.kind, r.score DESC, r.claim_a, r.claim_b"
+    )
+
+    def quoted(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+        quotes = {
+            q["claim_id"]: q for q in _quotes(store, sorted({c for r in rows for c in r[:2]}))
         }
-        for a, b, kind, score, method, why in rows
-        if a in claims and b in claims
-    ]
+        return [
+            {"a": quotes[a], "b": quotes[b], "kind": kind, "score": score, "method": method,
+             "explanation": why}
+            for a, b, kind, score, method, why in rows
+        ]  # fmt: skip
+
+    if limits is not None:
+        return quoted(store.query(f"{sql} LIMIT ?", [list(kinds), limits.pairs]).rows), n
+    rows = store.stream(sql, [list(kinds)], BATCH)
+    return (p for part in _batched(rows, BATCH) for p in quoted(part)), n
 
 
-def _saydo(store: Store, q: str, claims: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _saydo(store: Store, q: str, limits: Limits | None) -> list[dict[str, Any]]:
     rows = store.query(
         "SELECT actor, channel, period, direction, claim_ids, event_ids, lag_days, window_days "
         "FROM saydo WHERE question = ? ORDER BY period, channel",
         [q],
     ).records()
-    events = {
-        r["event_id"]: {k: iso(v) for k, v in r.items()}
-        for r in store.query(
-            "SELECT event_id, date, actor, type, sub_type, description, place FROM events"
-        ).records()
-    }
-    return [
-        {
-            "actor": r["actor"],
-            "channel": r["channel"],
-            "period": r["period"],
-            "direction": r["direction"],
-            "lag_days": r["lag_days"],
-            "window_days": r["window_days"],
-            "claims": [_quote(claims[c]) for c in r["claim_ids"] or [] if c in claims],
-            "coded_statements": [c for c in r["claim_ids"] or [] if c not in claims],
-            "events": [events[e] for e in r["event_ids"] or [] if e in events],
-        }
-        for r in rows
-    ]
+    known = {
+        r[0] for r in store.query(
+            "SELECT DISTINCT t.c FROM saydo, unnest(claim_ids) AS t(c) "
+            "JOIN claims k ON k.claim_id = t.c WHERE question = ?", [q]).rows
+    }  # fmt: skip
+    out = []
+    for r in rows:
+        claims = [c for c in r["claim_ids"] or [] if c in known]
+        event_ids = list(r["event_ids"] or [])
+        if limits is not None:
+            claims, event_ids = claims[: limits.quotes], event_ids[: limits.events]
+        out.append(
+            {
+                "actor": r["actor"],
+                "channel": r["channel"],
+                "period": r["period"],
+                "direction": r["direction"],
+                "lag_days": r["lag_days"],
+                "window_days": r["window_days"],
+                "n_claims": sum(c in known for c in r["claim_ids"] or []),
+                "claims": list(_quotes(store, claims)),
+                "coded_statements": [c for c in r["claim_ids"] or [] if c not in known],
+                "n_events": len(r["event_ids"] or []),
+                "events": _events(store, event_ids),
+            }
+        )
+    return out
+
+
+def _events(store: Store, event_ids: list[str]) -> list[dict[str, Any]]:
+    rows = store.query(
+        "SELECT event_id, date, actor, type, sub_type, description, place FROM events "
+        "WHERE list_contains(?, event_id)",
+        [event_ids],
+    ).records()
+    by_id = {r["event_id"]: {k: iso(v) for k, v in r.items()} for r in rows}
+    return [by_id[e] for e in event_ids if e in by_id]
 
 
 def _timing(store: Store, q: str | None) -> dict[str, Any]:
@@ -295,22 +432,71 @@ def _timing(store: Store, q: str | None) -> dict[str, Any]:
     }
 
 
-def _documents(store: Store, only: set[str] | None) -> list[dict[str, Any]]:
-    """Documents with the spans of their attributions (source, cue, content), each
-    content span tagged with its claim id so that a link can land on it."""
+def _cited_everywhere(store: Store, q: str | None) -> set[str]:
+    """Every document a whole report cites: its evidence rows' claims, its pairs
+    and its say-do rows."""
+    rows = store.query(
+        """
+        WITH cited AS (
+            SELECT t.ref AS claim_id FROM evidence, unnest(refs) AS t(ref) WHERE question = ?
+            UNION SELECT claim_a FROM relations WHERE kind IN ('contradicts', 'tension', 'shift')
+            UNION SELECT claim_b FROM relations WHERE kind IN ('contradicts', 'tension', 'shift')
+            UNION SELECT t.c FROM saydo, unnest(claim_ids) AS t(c) WHERE question = ?
+        )
+        SELECT DISTINCT a.doc_id FROM cited JOIN claims c USING (claim_id)
+        JOIN attributions a USING (attr_id)
+        """,
+        [q or "", q or ""],
+    ).rows
+    return {str(r[0]) for r in rows}
+
+
+def _documents(
+    store: Store, only: set[str] | None, lazy: bool
+) -> list[dict[str, Any]] | Iterator[dict[str, Any]]:
+    """Documents (those in ``only``, or all) with the spans of their attributions
+    (source, cue, content), each content span tagged with its claim id so that a
+    link can land on it; ``lazy``: read a batch at a time as consumed."""
+    rows = store.query(
+        "SELECT d.doc_id, count(a.attr_id) FROM documents d "
+        "LEFT JOIN attributions a USING (doc_id) WHERE d.status = 'ok' "
+        "GROUP BY d.doc_id, d.published ORDER BY d.published NULLS LAST, d.doc_id"
+    ).rows
+    sized = [(str(d), int(n)) for d, n in rows if only is None or d in only]
+    docs = (d for batch in _by_size(sized) for d in _document_batch(store, batch))
+    return docs if lazy else list(docs)
+
+
+def _by_size(docs: list[tuple[str, int]]) -> Iterator[list[str]]:
+    """Document ids in batches of at most ``DOCUMENT_BATCH`` documents and about
+    ``SPAN_BATCH`` attributions (a document with more comes alone)."""
+    batch: list[str] = []
+    spans = 0
+    for doc_id, n in docs:
+        if batch and (len(batch) == DOCUMENT_BATCH or spans + n > SPAN_BATCH):
+            yield batch
+            batch, spans = [], 0
+        batch.append(doc_id)
+        spans += n
+    if batch:
+        yield batch
+
+
+def _document_batch(store: Store, ids: list[str]) -> Iterable[dict[str, Any]]:
     docs = store.query(
-        "SELECT doc_id, title, outlet, published, url, text FROM documents WHERE status = 'ok' "
-        "ORDER BY published NULLS LAST, doc_id"
+        "SELECT doc_id, title, outlet, published, url, text FROM documents "
+        "WHERE list_contains(?, doc_id)",
+        [ids],
     ).records()
-    if only is not None:
-        docs = [d for d in docs if d["doc_id"] in only]
     spans: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in store.query(
         """
         SELECT a.doc_id, a.attr_id, c.claim_id, a.source_start, a.source_end, a.cue_start,
                a.cue_end, a.content_start, a.content_end
         FROM attributions a LEFT JOIN claims c USING (attr_id)
-        """
+        WHERE list_contains(?, a.doc_id)
+        """,
+        [ids],
     ).records():
         for role in ("source", "cue", "content"):
             start, end = r[f"{role}_start"], r[f"{role}_end"]
@@ -324,6 +510,7 @@ def _documents(store: Store, only: set[str] | None) -> list[dict[str, Any]]:
                         "claim_id": r["claim_id"] if role == "content" else None,
                     }
                 )
+    by_id = {d["doc_id"]: d for d in docs}
     return [
         {
             "doc_id": d["doc_id"],
@@ -334,7 +521,7 @@ def _documents(store: Store, only: set[str] | None) -> list[dict[str, Any]]:
             "text": d["text"] or "",
             "spans": sorted(spans[d["doc_id"]], key=lambda s: (s["start"], -s["end"])),
         }
-        for d in docs
+        for d in (by_id[i] for i in ids if i in by_id)
     ]
 
 

@@ -38,6 +38,8 @@ KEY = "coalesce(s.entity_id, s.source_id)"
 # the same reason. ``reliabilities`` lists every letter with its claims, the chosen
 # one first (most claims, ties in the same order), and the rationale shown is that
 # of the first claim (by id) carrying the chosen letter.
+_ALL: Final = 2**62
+"""No cap on a source's listed claims (``listing``'s ``max_claims`` replaces it)."""
 _ENTITY_ROWS = f"""
 WITH src AS (
     SELECT {KEY} AS key, s.source_id, s.entity_id, s.name, s.kind, s.affiliation,
@@ -51,7 +53,9 @@ said AS (
     GROUP BY src.key
 ),
 graded AS (
-    SELECT src.key, c.claim_id, g.reliability, g.credibility, g.rationale
+    SELECT src.key, c.claim_id, g.reliability, g.credibility, g.rationale,
+           row_number() OVER (PARTITION BY src.key, g.credibility IS NULL ORDER BY c.claim_id)
+               AS nth
     FROM src JOIN claims c USING (source_id) LEFT JOIN grades g ON g.claim_id = c.claim_id
 ),
 letters AS (
@@ -71,7 +75,7 @@ per_claim AS (
                AS rationale,
            list({{'claim_id': g.claim_id, 'credibility': g.credibility,
                   'rationale': g.rationale}} ORDER BY g.claim_id)
-               FILTER (WHERE g.credibility IS NOT NULL) AS claims
+               FILTER (WHERE g.credibility IS NOT NULL AND g.nth <= {_ALL}) AS claims
     FROM graded g LEFT JOIN chosen ch USING (key)
     GROUP BY g.key
 ),
@@ -122,6 +126,7 @@ def listing(
     graded_only: bool = False,
     limit: int | None = None,
     offset: int = 0,
+    max_claims: int | None = None,
 ) -> list[dict[str, Any]]:
     """One row per source, the weightiest first (``ORDER``).
 
@@ -137,14 +142,17 @@ def listing(
     Args:
         graded_only: only sources with at least one graded claim (the report's list).
         limit, offset: a page of the list; all of it when ``limit`` is None.
+        max_claims: list at most this many of each source's graded claims (the first
+            by id; ``n_claims`` still counts them all). A source quoted ten thousand
+            times would otherwise carry ten thousand rationales into a report.
     """
     where = "WHERE pc.n_graded > 0" if graded_only else ""
     page = "" if limit is None else "LIMIT ? OFFSET ?"
     params = [] if limit is None else [limit, offset]
-    return store.query(
-        f"{_ENTITY_ROWS} {where} ORDER BY {ORDER} {page}",
-        params,
-    ).records()
+    rows = _ENTITY_ROWS
+    if max_claims is not None:  # numbered before the list is built, not cut after
+        rows = rows.replace(f"g.nth <= {_ALL}", f"g.nth <= {int(max_claims)}")
+    return store.query(f"{rows} {where} ORDER BY {ORDER} {page}", params).records()
 
 
 def resolve(store: Store, ident: str) -> str | None:

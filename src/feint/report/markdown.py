@@ -103,9 +103,10 @@ def to_markdown(
         out += ["", "### Evidence and its quotes", ""]
         for e in data["evidence"]:
             out.append(f"- {_text(e['label'])} (`{e['id']}`): {_text(e['description'])}")
-            out += [f"  - {_quote(q)}" for q in e["quotes"][:max_quotes]]
-            if len(e["quotes"]) > max_quotes:
-                more = len(e["quotes"]) - max_quotes
+            shown = e["quotes"][:max_quotes]
+            out += [f"  - {_quote(q)}" for q in shown]
+            if e["n_quotes"] > len(shown):
+                more = e["n_quotes"] - len(shown)
                 out.append(f"  - and {more} more in {companion}, written beside this report")
     else:
         out.append("No ACH matrix yet.")
@@ -122,11 +123,15 @@ def to_markdown(
             f"{s['mentions']} | {s['documents']} | {s['reliability']}{mixed} | {grades} | "
             f"{_cell(s['rationale'] or '')} |"
         )
-    if len(data["sources"]) > max_sources:
-        more = len(data["sources"]) - max_sources
+    if data["n_sources"] > min(len(data["sources"]), max_sources):
+        more = data["n_sources"] - min(len(data["sources"]), max_sources)
         out += ["", f"{more} more sources in {companion}, written beside this report."]
     pairs = data["contradictions"]
-    out += ["", "## Contradictions", "", f"{min(len(pairs), max_pairs)} of {len(pairs)} pairs.", ""]
+    shown, total = min(len(pairs), max_pairs), data["n_contradictions"]
+    out += ["", "## Contradictions", "", f"{shown} of {total} pairs."]
+    if total > shown:
+        out[-1] += f" The other {total - shown} are in {companion}, written beside this report."
+    out.append("")
     for p in pairs[:max_pairs]:
         out += [
             f"- {p['kind']} ({p['score'] or 0:.2f}, {p['method']}): {_text(p['explanation'])}",
@@ -135,7 +140,7 @@ def to_markdown(
         ]
     shifts = data["shifts"]
     out += ["", "## Changed positions", ""]
-    out += [f"{min(len(shifts), max_pairs)} of {len(shifts)} pairs: a later claim reverses an "
+    out += [f"{min(len(shifts), max_pairs)} of {data['n_shifts']} pairs: a later claim reverses an "
             "earlier one about the same actor (the earlier first)."]  # fmt: skip
     for p in shifts[:max_pairs]:
         out += [
@@ -150,11 +155,15 @@ def to_markdown(
             f"lag {g['lag_days']} days"
         )
         out += [f"  - word: {_quote(q)}" for q in g["claims"]]
+        if g["n_claims"] > len(g["claims"]):
+            out.append(f"  - and {g['n_claims'] - len(g['claims'])} more words in {companion}")
         out += [
             f"  - deed: {day(e['date'])} `{e['event_id']}` "
             f"{_text(e.get('description') or e['type'])}"
             for e in g["events"]
         ]
+        if g["n_events"] > len(g["events"]):
+            out.append(f"  - and {g['n_events'] - len(g['events'])} more deeds in {companion}")
     if data["saydo"]:
         out += ["", LAG_HELP]
     else:

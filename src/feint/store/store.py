@@ -156,6 +156,32 @@ class Store:
         """Close the connection; the store object is unusable afterwards."""
         self._conn.close()
 
+    def reader(self) -> Store:
+        """A second connection to the same database (a DuckDB cursor), for reading.
+
+        It sees what is committed, whatever this connection is doing: another thread
+        reads through it while a long stage writes through this one, and a result
+        is read from it in batches while other queries run here. Close it after use.
+        """
+        return Store(self._conn.cursor(), self.path, read_only=True)
+
+    def stream(
+        self, sql: str, params: Sequence[Any] | None = None, batch: int = 1_000
+    ) -> Iterator[tuple[Any, ...]]:
+        """The rows of read-only ``sql``, fetched ``batch`` at a time on a connection
+        of their own (``reader``): memory holds one batch, and other queries may run
+        on this store between two rows."""
+        cursor = self.reader()
+        try:
+            _check_read_only(sql)
+            result = cursor._conn.execute(sql, params or [])
+            while rows := result.fetchmany(batch):
+                yield from rows
+        except duckdb.Error as e:
+            raise QueryError(f"The query failed: {e}") from e
+        finally:
+            cursor.close()
+
     def __enter__(self) -> Store:
         return self
 
@@ -316,19 +342,7 @@ class Store:
                 store) reach a file, the network or an extension.
             QueryError: DuckDB rejected the SQL.
         """
-        try:
-            statements = duckdb.extract_statements(sql)
-        except duckdb.Error as e:
-            raise QueryError(f"Cannot parse the SQL: {e}") from e
-        if not statements:
-            raise QueryError("The SQL is empty: give one SELECT statement, e.g. 'SELECT 1'.")
-        for st in statements:
-            kind = st.type.name
-            if kind not in _READ_STATEMENTS:
-                raise ReadOnlyQueryError(
-                    f"'feint query' only reads: {kind} statements are refused "
-                    f"({st.query.strip()[:60]!r}). Use SELECT; stages change the store."
-                )
+        _check_read_only(sql)
         try:
             cur = self._conn.execute(sql, params or [])
             columns = [d[0] for d in cur.description or []]
@@ -384,3 +398,20 @@ def _count(conn: duckdb.DuckDBPyConnection, table: str) -> int:
 def _now() -> datetime:
     # DuckDB TIMESTAMP has no zone: store UTC, naive.
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _check_read_only(sql: str) -> None:
+    """Refuse SQL that is not one or more reading statements."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as e:
+        raise QueryError(f"Cannot parse the SQL: {e}") from e
+    if not statements:
+        raise QueryError("The SQL is empty: give one SELECT statement, e.g. 'SELECT 1'.")
+    for st in statements:
+        kind = st.type.name
+        if kind not in _READ_STATEMENTS:
+            raise ReadOnlyQueryError(
+                f"'feint query' only reads: {kind} statements are refused "
+                f"({st.query.strip()[:60]!r}). Use SELECT; stages change the store."
+            )
