@@ -75,6 +75,13 @@ def read_hypotheses(path: str | Path, question: str) -> list[Hypothesis]:
             f"Cannot read the hypotheses file {str(p)!r} ({e.strerror or e}); give the path "
             "of a readable JSON or TOML file with --hypotheses."
         ) from e
+    except RecursionError as e:  # JSON nested thousands deep
+        raise UsageError(
+            f"Cannot read hypotheses from {str(p)!r}: it is nested deeper than a list of "
+            "hypotheses ever is. Give a JSON list like "
+            '[{"id": "H1", "label": "...", "role": "genuine"}] or a TOML file with '
+            "[[hypotheses]] tables."
+        ) from e
     except (KeyError, ValueError, tomllib.TOMLDecodeError) as e:
         raise UsageError(
             f"Cannot read hypotheses from {str(p)!r} ({e}). Give a JSON list like "
@@ -87,6 +94,11 @@ def read_hypotheses(path: str | Path, question: str) -> list[Hypothesis]:
     for n, item in enumerate(data, start=1):
         if not isinstance(item, dict) or not str(item.get("label", "")).strip():
             raise UsageError(f"{str(p)!r}: hypothesis {n} needs a label.")
+        if not all(isinstance(item.get(k, ""), str | int) for k in ("id", "label", "role")):
+            raise UsageError(
+                f"{str(p)!r}: hypothesis {n}'s id, label and role must be text, not lists "
+                "or tables."
+            )
         role = str(item.get("role", "other"))
         if role not in (*ach.ROLES, "other"):
             raise UsageError(
