@@ -30,6 +30,14 @@ def serve_cmd(
     max_upload_mb: Annotated[
         float, typer.Option("--max-upload-mb", help="Largest upload accepted, in MB.")
     ] = 5.0,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Also answer to this host name (the Host a reverse proxy passes on, "
+            "e.g. feint.example.org). Repeatable.",
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Browse the store in a web browser: documents with attributions highlighted,
@@ -44,6 +52,8 @@ def serve_cmd(
       feint serve --db case.duckdb
 
       feint serve --db case.duckdb --port 9000 --max-upload-mb 20
+
+      feint serve --db case.duckdb --allow-host feint.example.org   # behind a proxy
     """
     import uvicorn
 
@@ -65,6 +75,7 @@ def serve_cmd(
         # on purpose answers to that address too, or to any name when it is 0.0.0.0.
         hosts = LOOPBACK_HOSTS if host in LOOPBACK else ("*",) if host in ANY_ADDRESS else (
             *LOOPBACK_HOSTS, host)  # fmt: skip
+        hosts = (*hosts, *(h.strip().lower() for h in allow_host or () if h.strip()))
         app = create_app(store, options, int(max_upload_mb * 1024 * 1024), hosts)
         console.print(f"feint serves {db} at http://{host}:{port}/ (Ctrl+C stops it)")
         uvicorn.run(app, host=host, port=port, log_level="warning")

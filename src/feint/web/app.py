@@ -11,8 +11,11 @@ inline script through its Content-Security-Policy (the only script is feint's ow
 larger than that is refused before it is read); files are written under a fresh
 temporary name, never under the name the browser sent.
 
-One DuckDB connection serves all requests, behind a lock: DuckDB allows one
-writing process per file, and a local analyst's tool has one user.
+The server holds the store's one DuckDB connection (DuckDB allows one writing
+process per file). Writes go through it one at a time, behind a lock; pages and the
+API read through connections of their own (``Store.reader``, one per worker thread),
+which see what is committed and never wait for a write. Long work ("Relate and
+reassess") runs as a background job (``web.jobs``) with a status endpoint.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from feint.report.data import gather, matrix, pick_question, questions
 from feint.report.render import highlight
 from feint.store import Store
 from feint.web import queries
+from feint.web.jobs import Busy, Job, Jobs
 
 DEFAULT_MAX_UPLOAD: Final = 5 * 1024 * 1024
 PAGE_SIZE: Final = 50
@@ -97,10 +101,19 @@ class _State:
     store: Store
     options: Options
     max_upload: int
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # held by writers
+    jobs: Jobs = field(default_factory=Jobs)
+    local: threading.local = field(default_factory=threading.local)
     nlp: Any = None  # loaded on first use, then kept: the spaCy pipeline,
     judge: Any = None  # the entailment judge,
     embedder: Any = None  # and the sentence embedder
+
+    def reader(self) -> Store:
+        """This thread's reading connection (made on first use, then kept)."""
+        reader: Store | None = getattr(self.local, "store", None)
+        if reader is None:
+            reader = self.local.store = self.store.reader()
+        return reader
 
 
 def create_app(
@@ -127,11 +140,18 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
+    app.state.feint = state  # what the app holds, for tests and embedding
     env = environment("feint.web")
     env.globals["short"] = lambda ident: str(ident).split(":")[-1]
 
     @contextmanager
     def db() -> Iterator[Store]:
+        """The store to read: this thread's own connection, which waits for no write."""
+        yield state.reader()
+
+    @contextmanager
+    def writing() -> Iterator[Store]:
+        """The store to write: the one connection, one writer at a time."""
         with state.lock:
             yield state.store
 
@@ -309,7 +329,7 @@ def create_app(
         ]
 
         def apply() -> int:
-            with db() as store:
+            with writing() as store:
                 q = _known_question(store, question)
                 current = stored_report(store, q).matrix
                 changed = [(h, e, r) for h, e, r in cells if current.get((h, e)) != r]
@@ -331,26 +351,59 @@ def create_app(
         credibility: Annotated[str, Form()] = "medium",
         relevance: Annotated[str, Form()] = "medium",
     ) -> Response:
-        with db() as store:
+        with writing() as store:
             _add_evidence(store, question, description, credibility, relevance)
         return RedirectResponse(f"/ach?question={_quote(question)}&saved=1", status_code=303)
+
+    def start_reassess(question: str | None) -> Job:
+        with db() as store:  # a question the store does not know is refused at once
+            asked = _known_question(store, question) if question else None
+        return state.jobs.start("reassess", asked, lambda job: _reassess(state, asked, job))
 
     @app.post("/reassess", include_in_schema=False)
     async def reassess_form(request: Request) -> Response:
         form = await request.form(max_files=0)
         question = form.get("question")
-        asked = question if isinstance(question, str) and question else None
-        done = await run_in_threadpool(_reassess, state, asked)
-        target = asked or (done["questions"][0] if done["questions"] else "")
-        return RedirectResponse(
-            f"/ach?question={_quote(target)}&reassessed={done['new_claims']}", status_code=303
-        )
+        try:
+            job = start_reassess(question if isinstance(question, str) and question else None)
+        except Busy as e:
+            job = e.job  # one at a time: show the one running
+        return RedirectResponse(f"/jobs/{_quote(job.job_id)}", status_code=303)
 
-    @app.post("/api/reassess")
-    def api_reassess(body: ReassessIn) -> dict[str, Any]:
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
+    def job_page(request: Request, job_id: str) -> Response:
+        """A job's progress, refreshed every second while it runs; when it is done,
+        the ACH page it was for."""
+        job = _job(state, job_id)
+        if job.status == "done" and job.result is not None:
+            asked = job.result["questions"]
+            return RedirectResponse(
+                f"/ach?question={_quote(asked[0] if asked else '')}"
+                f"&reassessed={job.result['new_claims']}",
+                status_code=303,
+            )
+        return page(request, "job.html.j2", job=job.as_dict())
+
+    @app.post("/api/reassess", status_code=202)
+    def api_reassess(body: ReassessIn) -> JSONResponse:
         """Relate the claims not yet related (say, of documents ingested here), then
-        assess the question again (or every question assessed so far)."""
-        return _reassess(state, body.question)
+        assess the question again (or every question assessed so far), in the
+        background: the answer is the job, whose ``status_url`` says how it goes and,
+        once done, what it found."""
+        try:
+            job = start_reassess(body.question)
+        except Busy as e:
+            raise ApiError(
+                409, "busy",
+                f"A reassessment is already running ({e.job.job_id}); follow it at "
+                f"/api/jobs/{e.job.job_id} and ask again when it is done.",
+            ) from e  # fmt: skip
+        return JSONResponse(job.as_dict(), status_code=202)
+
+    @app.get("/api/jobs/{job_id}")
+    def api_job(job_id: str) -> dict[str, Any]:
+        """A background job: running, done (with its result) or failed (with why)."""
+        return _job(state, job_id).as_dict()
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_page(request: Request) -> HTMLResponse:
@@ -442,7 +495,7 @@ def create_app(
 
     @app.post("/api/ach/ratings")
     def api_rating(body: RatingIn) -> dict[str, Any]:
-        with db() as store:
+        with writing() as store:
             q = _known_question(store, body.question)
             _set_rating(store, q, body.hypothesis_id, body.evidence_id, body.rating)
             _rescore(store, q)
@@ -450,7 +503,7 @@ def create_app(
 
     @app.post("/api/ach/evidence", status_code=201)
     def api_evidence(body: EvidenceIn) -> dict[str, Any]:
-        with db() as store:
+        with writing() as store:
             _add_evidence(store, body.question, body.description, body.credibility,
                           body.relevance)  # fmt: skip
             return matrix(store, _known_question(store, body.question))
@@ -495,13 +548,19 @@ def _refuse(
     """
     host = request.headers.get("host", "")
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    if name not in hosts and "*" not in hosts:
+    if name.lower() not in hosts and "*" not in hosts:
         return 400, "bad_host", f"This server answers to {', '.join(hosts)}, not {host!r}."
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return None
     origin = request.headers.get("origin")
     site = request.headers.get("sec-fetch-site")
-    if (origin and urlsplit(origin).netloc != host) or site not in (None, "same-origin", "none"):
+    # The scheme counts too: https://127.0.0.1:PORT is another origin than this
+    # http server, and a page there must not post here.
+    other = origin and (urlsplit(origin).scheme, urlsplit(origin).netloc) != (
+        request.url.scheme,
+        host,
+    )
+    if other or site not in (None, "same-origin", "none"):
         return 403, "cross_site", "Requests that change the store must come from feint's own pages."
     length = request.headers.get("content-length")
     if length is None:
@@ -518,9 +577,13 @@ def _refuse(
     return None
 
 
+MAX_PAGE_NO: Final = 1_000_000
+"""Pages beyond this are refused (an OFFSET past DuckDB's integers was a 500)."""
+
+
 def _page_no(page_no: int) -> int:
-    if page_no < 1:
-        raise ApiError(400, "bad_page", "page_no starts at 1.")
+    if not 1 <= page_no <= MAX_PAGE_NO:
+        raise ApiError(400, "bad_page", f"page_no must be between 1 and {MAX_PAGE_NO:,}.")
     return page_no
 
 
@@ -618,7 +681,7 @@ async def _read_upload(request: Request, limit: int) -> _Upload:
     file, text = form.get("file"), form.get("text")
     if isinstance(file, StarletteUploadFile) and file.filename:
         data = await file.read(limit + 1)
-        name = Path(file.filename).name
+        name = _upload_name(file.filename)
         suffixes = [x.lower() for x in Path(name).suffixes]
         suffix = "".join(suffixes[-2:]) if suffixes[-1:] == [".gz"] else "".join(suffixes[-1:])
         if not suffixes or suffixes[-1] not in UPLOAD_SUFFIXES:
@@ -636,18 +699,45 @@ async def _read_upload(request: Request, limit: int) -> _Upload:
     return _Upload(data, name, suffix, field_("title"), field_("outlet"), day)
 
 
-def _reassess(state: _State, question: str | None) -> dict[str, Any]:
+MAX_NAME: Final = 120
+"""The longest upload name kept whole in messages and ``source_path``."""
+
+
+def _upload_name(filename: str) -> str:
+    """The name a browser sent, fit to show and store: its last path part, with no
+    control characters (a NUL broke the store's text), a very long one shortened in
+    the middle so that its suffix still says what it is."""
+    name = re.sub(r"[\x00-\x1f\x7f]", "", Path(filename.replace("\x00", "")).name).strip()
+    if not name:
+        raise ApiError(422, "bad_name", "The file's name is empty once control characters "
+                       "are removed; rename the file and upload it again.")  # fmt: skip
+    if len(name) > MAX_NAME:
+        name = f"{name[: MAX_NAME // 2]}…{name[-(MAX_NAME // 2 - 1) :]}"
+    return name
+
+
+def _job(state: _State, job_id: str) -> Job:
+    job = state.jobs.get(job_id)
+    if job is None:
+        raise ApiError(404, "not_found", f"No job {job_id!r} (the server keeps the last few).")
+    return job
+
+
+def _reassess(state: _State, question: str | None, job: Job) -> dict[str, Any]:
     """Relate what is new, then assess ``question`` (or every assessed question)
-    again; the analyst's ratings and evidence are kept, as on any re-run."""
+    again; the analyst's ratings and evidence are kept, as on any re-run. Runs as
+    ``job`` (in its own thread), saying how far it has got."""
     from feint.assess.stage import assess
     from feint.relate.embed import SentenceTransformerEmbedder
     from feint.relate.judge import get_judge
     from feint.relate.stage import relate
 
     options = state.options
+    job.progress("waiting for the store")
     with state.lock:
         store = state.store
-        asked = [_known_question(store, question)] if question else questions(store)
+        asked = [question] if question else questions(store)
+        job.progress("loading models")
         if state.judge is None:
             state.judge = get_judge(options.relate.judge)
         if state.embedder is None:
@@ -655,12 +745,16 @@ def _reassess(state: _State, question: str | None) -> dict[str, Any]:
                 options.relate.embed_model, batch_size=options.relate.embed_batch_size
             )
         related = relate(store, options.relate, question=asked[0] if asked else None,
-                         judge=state.judge, embedder=state.embedder)  # fmt: skip
+                         judge=state.judge, embedder=state.embedder,
+                         progress=lambda step, done, total: job.progress(
+                             f"relate: {step}", done, total))  # fmt: skip
         leaders = {}
-        for q in asked:
+        for n, q in enumerate(asked):
+            job.progress("assess", n, len(asked))
             report = assess(store, q, options.assess, judge=state.judge,
                             relate_options=options.relate)  # fmt: skip
             leaders[q] = [j.text for j in report.judgements]
+        job.progress("done", len(asked), len(asked))
     return {
         "questions": asked,
         "new_claims": related.new_claims,
