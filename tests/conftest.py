@@ -95,25 +95,21 @@ def seed_case(db: Path, nlp, embedder, judge, question: str, extra=()) -> Path: 
     """Build a store at ``db``: the reference article (and ``extra``: (path, Metadata or
     None) pairs) ingested, extracted and related with ``question``, and the starter
     events and calendar loaded. Not assessed."""
-    from feint.context import load_context
-    from feint.extract.stage import extract
-    from feint.ingest import Metadata, ingest
+    from feint.ingest import Metadata
     from feint.ingest.dates import parse_date
-    from feint.relate.stage import relate
+    from feint.session import Session
 
     context = DATA / "context"
-    with Store.open(db) as store:
-        ingest(
-            store,
-            [str(SEED)],
-            metadata=Metadata(outlet="kyivpost.com", published=parse_date("2024-05-24")),
+    models = {"nlp": nlp, "judge": judge, "embedder": embedder}
+    with Session.open(db, models=models) as case:
+        case.ingest(
+            [str(SEED)], Metadata(outlet="kyivpost.com", published=parse_date("2024-05-24"))
         )
         for path, metadata in extra:
-            ingest(store, [str(path)], metadata=metadata)
-        extract(store, nlp=nlp)
-        relate(store, question=question, judge=judge, embedder=embedder)
-        load_context(
-            store,
+            case.ingest([str(path)], metadata)
+        case.extract()
+        case.relate(question)
+        case.context(
             [str(context / "russian-military-actions-2022-2024.csv")],
             [str(context / "western-decisions-2022-2024.csv")],
         )
@@ -125,9 +121,9 @@ def assessed_case(tmp_path_factory: pytest.TempPathFactory, nlp, embedder, defau
     """A store taken through every stage: the reference article, the corpus sample and
     a hostile plain-text document, with the starter events and calendar, assessed for
     ``ASSESSED_Q``. Tests that change it copy it first (``copy_store``)."""
-    from feint.assess.stage import assess
     from feint.ingest import Metadata
     from feint.ingest.dates import parse_date
+    from feint.session import Session
 
     folder = tmp_path_factory.mktemp("assessed")
     hostile = folder / "hostile.txt"
@@ -137,8 +133,9 @@ def assessed_case(tmp_path_factory: pytest.TempPathFactory, nlp, embedder, defau
         (hostile, Metadata(outlet="hostile.example", published=parse_date("2024-05-20"))),
     ]
     db = seed_case(folder / "case.duckdb", nlp, embedder, default_judge, ASSESSED_Q, extra)
-    with Store.open(db) as store:
-        assess(store, ASSESSED_Q, judge=default_judge)
+    models = {"nlp": nlp, "judge": default_judge, "embedder": embedder}
+    with Session.open(db, models=models) as case:
+        case.assess(ASSESSED_Q)
     return db
 
 

@@ -7,15 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from feint.assess.stage import AssessReport, assess
+from feint.assess.stage import AssessReport
 from feint.config import Options
-from feint.context import ContextReport, load_context
-from feint.extract.stage import ExtractReport, ProgressFn, extract
-from feint.ingest import IngestReport, Metadata, ingest
+from feint.context import ContextReport
+from feint.extract.stage import ExtractReport, ProgressFn
+from feint.ingest import IngestReport, Metadata
 from feint.ingest.dates import parse_date
-from feint.relate.stage import RelateReport, relate
-from feint.report import write_report
+from feint.relate.stage import RelateReport
+from feint.session import Session
 from feint.store import Store
 
 SEED = "seed/isw-2024-05-24-kyivpost.txt"
@@ -28,7 +29,7 @@ StageFn = Callable[[str, str, float], None]
 """on_stage(stage, what it did, seconds it took): called as each stage finishes."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DemoResult:
     """Where the demo wrote and what it found."""
 
@@ -47,6 +48,8 @@ class DemoResult:
     context: ContextReport
     assess: AssessReport
     report_path: str
+    loads: dict[str, int]
+    """Times each model was loaded: once each."""
 
 
 def bundled_inputs() -> list[Path]:
@@ -66,7 +69,8 @@ def run_demo(
 ) -> DemoResult:
     """Run the whole flow (ingest, extract, relate, context, assess, report) on the
     bundled case into ``db_path`` (default ``out_dir/feint.duckdb``), replacing that
-    store, and write ``out_dir/report.html``.
+    store, and write ``out_dir/report.html``; one ``Session`` runs it, so each model
+    loads once (``DemoResult.loads``).
 
     The seed article is ingested with its known metadata (published 24 May 2024 by
     Kyiv Post), the corpus with the metadata of each item.
@@ -76,79 +80,86 @@ def run_demo(
         relate_progress: relate's progress(step, done, total).
         on_stage: told of each stage as it finishes (see ``StageFn``).
     """
-    clock = time.monotonic()
-
-    def finished(stage: str, what: str) -> None:
-        nonlocal clock
-        now = time.monotonic()
-        if on_stage is not None:
-            on_stage(stage, what, now - clock)
-        clock = now
-
-    options = options or Options()
+    finished = _Clock(on_stage)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     db = Path(db_path) if db_path is not None else out / "feint.duckdb"
     for stale in (db, Path(f"{db}.wal")):
         stale.unlink(missing_ok=True)
     seed, corpus, events, calendar = bundled_inputs()
-    with Store.open(db) as store:
-        report = ingest(
-            store,
-            [str(seed)],
-            options.ingest,
-            Metadata(outlet="kyivpost.com", published=parse_date("2024-05-24")),
+    with Session.open(db, options) as case:
+        report = case.ingest(
+            [str(seed)], Metadata(outlet="kyivpost.com", published=parse_date("2024-05-24"))
         )
-        report.merge(ingest(store, [str(corpus)], options.ingest))
+        report.merge(case.ingest([str(corpus)]))
         finished("ingest", f"{report.ingested} documents")
-        extracted = extract(store, options.extract, progress=progress)
+        extracted = case.extract(progress=progress)
         finished(
             "extract",
             f"{extracted.attributions} attributions from {extracted.documents} documents",
         )
-        related = relate(store, options.relate, question=QUESTION, progress=relate_progress)
+        related = case.relate(QUESTION, progress=relate_progress)
         finished("relate", f"{related.claims} claims, {related.propositions} propositions")
-        context = load_context(store, [str(events)], [str(calendar)])
+        context = case.context([str(events)], [str(calendar)])
         finished("context", f"{context.events} military actions, {context.decisions} decisions")
-        assessed = assess(store, QUESTION, options.assess, relate_options=options.relate)
+        assessed = case.assess(QUESTION)
         finished("assess", f"{len(assessed.judgements)} key judgements")
-        report_path = write_report(store, out, "html", QUESTION)
+        report_path = case.report(out, "html", QUESTION)
         finished("report", str(report_path))
-        contra = store.query(
-            "SELECT a1.content_text, a2.content_text, r.explanation FROM relations r "
-            "JOIN claims c1 ON c1.claim_id = r.claim_a "
-            "JOIN attributions a1 ON a1.attr_id = c1.attr_id "
-            "JOIN claims c2 ON c2.claim_id = r.claim_b "
-            "JOIN attributions a2 ON a2.attr_id = c2.attr_id "
-            "WHERE r.kind = 'contradicts' ORDER BY r.score DESC, r.claim_a, r.claim_b LIMIT 1"
-        ).rows
-        by_kind = store.query(
-            "SELECT s.kind, count(*) AS n FROM attributions a JOIN sources s USING (source_id) "
-            "GROUP BY 1 ORDER BY n DESC, 1"
-        ).rows
-        examples = store.query(
-            "SELECT source_text, cue_text, conduit_text FROM attributions "
-            "WHERE conduit_text IS NOT NULL ORDER BY attr_id LIMIT 3"
-        ).rows
-        row = store.query(
-            "SELECT count(*), sum(json_array_length(furniture)), min(published)::VARCHAR, "
-            "max(published)::VARCHAR, count(DISTINCT outlet) FROM documents "
-            "WHERE status = 'ok'"
-        ).rows[0]
+        facts = _facts(case.store)
+        loads = dict(case.loads)
     return DemoResult(
-        str(db),
-        report,
-        int(row[0]),
-        int(row[1] or 0),
-        row[2],
-        row[3],
-        int(row[4]),
-        extracted,
-        [(str(k), int(n)) for k, n in by_kind],
-        [(str(a), str(b), str(c)) for a, b, c in examples],
-        related,
-        (str(contra[0][0]), str(contra[0][1]), str(contra[0][2])) if contra else None,
-        context,
-        assessed,
-        str(report_path),
-    )
+        db_path=str(db), ingest=report, **facts, extract=extracted, relate=related,
+        context=context, assess=assessed, report_path=str(report_path), loads=loads,
+    )  # fmt: skip
+
+
+class _Clock:
+    """Tells ``on_stage`` of each stage as it finishes, with the seconds it took."""
+
+    def __init__(self, on_stage: StageFn | None) -> None:
+        self.on_stage, self.clock = on_stage, time.monotonic()
+
+    def __call__(self, stage: str, what: str) -> None:
+        now = time.monotonic()
+        if self.on_stage is not None:
+            self.on_stage(stage, what, now - self.clock)
+        self.clock = now
+
+
+def _facts(store: Store) -> dict[str, Any]:
+    """What the demo's summary shows of the store: documents and their dates,
+    attributions by kind, relayed examples and the strongest contradiction."""
+    contra = store.query(
+        "SELECT a1.content_text, a2.content_text, r.explanation FROM relations r "
+        "JOIN claims c1 ON c1.claim_id = r.claim_a "
+        "JOIN attributions a1 ON a1.attr_id = c1.attr_id "
+        "JOIN claims c2 ON c2.claim_id = r.claim_b "
+        "JOIN attributions a2 ON a2.attr_id = c2.attr_id "
+        "WHERE r.kind = 'contradicts' ORDER BY r.score DESC, r.claim_a, r.claim_b LIMIT 1"
+    ).rows
+    by_kind = store.query(
+        "SELECT s.kind, count(*) AS n FROM attributions a JOIN sources s USING (source_id) "
+        "GROUP BY 1 ORDER BY n DESC, 1"
+    ).rows
+    examples = store.query(
+        "SELECT source_text, cue_text, conduit_text FROM attributions "
+        "WHERE conduit_text IS NOT NULL ORDER BY attr_id LIMIT 3"
+    ).rows
+    row = store.query(
+        "SELECT count(*), sum(json_array_length(furniture)), min(published)::VARCHAR, "
+        "max(published)::VARCHAR, count(DISTINCT outlet) FROM documents "
+        "WHERE status = 'ok'"
+    ).rows[0]
+    return {
+        "documents": int(row[0]),
+        "furniture_lines": int(row[1] or 0),
+        "first_date": row[2],
+        "last_date": row[3],
+        "outlets": int(row[4]),
+        "by_kind": [(str(k), int(n)) for k, n in by_kind],
+        "relayed_examples": [(str(a), str(b), str(c)) for a, b, c in examples],
+        "contradiction_example": (
+            (str(contra[0][0]), str(contra[0][1]), str(contra[0][2])) if contra else None
+        ),
+    }

@@ -169,6 +169,11 @@ def test_demo_runs_the_flow_on_the_bundled_case(tmp_path: Path) -> None:
     assert "Claims:" in proc.stdout and "contradicts" in proc.stdout
     assert "Key judgements" in proc.stdout and "We assess that " in proc.stdout
     assert "confidence in this judgement" in proc.stdout
+    # One session runs the flow: each model is loaded once (issue 15).
+    loaded = re.search(r"Models loaded \(times each\): (.+)\.", proc.stdout)
+    assert loaded is not None, proc.stdout
+    counts = dict(part.rsplit(" ", 1) for part in loaded.group(1).split(", "))
+    assert {"nlp", "judge", "embedder"} <= set(counts) and set(counts.values()) == {"1"}
     report = out / "report.html"
     assert f"Report: {report}" in " ".join(proc.stdout.split())
     html = report.read_text("utf-8")

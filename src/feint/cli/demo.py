@@ -17,7 +17,7 @@ from feint.cli.output import console
 from feint.cli.progress import StageProgress
 from feint.cli.relate import RELATE_UNITS
 from feint.config import load_options
-from feint.demo import QUESTION, run_demo
+from feint.demo import QUESTION, DemoResult, run_demo
 
 
 def demo_cmd(
@@ -49,6 +49,12 @@ def demo_cmd(
             relate_progress=stages.steps("relate", RELATE_UNITS),
             on_stage=stages.finished,
         )  # fmt: skip
+    _print_findings(result)
+    _print_hints(result)
+
+
+def _print_findings(result: DemoResult) -> None:
+    """What each stage found, the key judgements and the models it loaded."""
     print_summary(result.ingest, result.db_path)
     console.print(
         f"Documents: {result.documents} from {result.outlets} outlets, "
@@ -90,6 +96,12 @@ def demo_cmd(
             "decision id(s).",
             highlight=False,
         )
+    loaded = ", ".join(f"{name} {n}" for name, n in sorted(result.loads.items()))
+    console.print(f"Models loaded (times each): {loaded}.", highlight=False)
+
+
+def _print_hints(result: DemoResult) -> None:
+    """Where the report is, and commands to explore the store, runnable as printed."""
     console.print(f"[bold]Report:[/] {result.report_path}", highlight=False)
     feint, db_path = feint_command(), shlex.quote(result.db_path)
     console.print(
