@@ -16,24 +16,25 @@ process per file). Writes go through it one at a time, behind a lock; pages and 
 API read through connections of their own (``Store.reader``, one per worker thread),
 which see what is committed and never wait for a write. Long work ("Relate and
 reassess") runs as a background job (``web.jobs``) with a status endpoint.
+
+What the app holds is in ``web.state``; the checks every request passes (host,
+origin, size) and the headers every response carries are in ``web.guard``, which
+installs the one error shape of ``web.errors``.
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
-import threading
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Final
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from fastapi import FastAPI, Form, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -43,39 +44,22 @@ from starlette.routing import Match
 
 from feint.assess.stage import stored_report
 from feint.config import Options
-from feint.errors import FeintError, StoreError, UsageError
-from feint.report import environment
+from feint.errors import FeintError
 from feint.report.data import gather, matrix, pick_question, questions
 from feint.report.render import highlight
 from feint.store import Store
-from feint.web import queries
-from feint.web.jobs import Busy, Job, Jobs
+from feint.web import guard, queries
+from feint.web.errors import ApiError
+from feint.web.guard import DEFAULT_MAX_UPLOAD, LOOPBACK_HOSTS
+from feint.web.jobs import Busy, Job
+from feint.web.state import WebState
 
-DEFAULT_MAX_UPLOAD: Final = 5 * 1024 * 1024
 PAGE_SIZE: Final = 50
 UPLOAD_SUFFIXES: Final = (".txt", ".html", ".htm", ".xhtml", ".jsonl", ".ndjson", ".csv",
                           ".tsv", ".json", ".xml", ".rss", ".atom", ".warc", ".gz")  # fmt: skip
-CSP: Final = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
-
-
-LOOPBACK_HOSTS: Final = ("127.0.0.1", "localhost", "::1", "[::1]")
-UPLOAD_PATHS: Final = ("/api/documents", "/ingest")
-MAX_FORM: Final = 256 * 1024
-"""The largest body any POST but an upload may send (a rating, a row of evidence)."""
 
 Fetch = Callable[[Store, int, int], tuple[list[dict[str, Any]], int]]
 """A paged query: (store, page number, page size) -> (rows, total)."""
-
-
-class ApiError(Exception):
-    """An error the API reports in its one shape."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
 
 
 class RatingIn(BaseModel):
@@ -96,26 +80,6 @@ class EvidenceIn(BaseModel):
     relevance: str = "medium"
 
 
-@dataclass
-class _State:
-    store: Store
-    options: Options
-    max_upload: int
-    lock: threading.Lock = field(default_factory=threading.Lock)  # held by writers
-    jobs: Jobs = field(default_factory=Jobs)
-    local: threading.local = field(default_factory=threading.local)
-    nlp: Any = None  # loaded on first use, then kept: the spaCy pipeline,
-    judge: Any = None  # the entailment judge,
-    embedder: Any = None  # and the sentence embedder
-
-    def reader(self) -> Store:
-        """This thread's reading connection (made on first use, then kept)."""
-        reader: Store | None = getattr(self.local, "store", None)
-        if reader is None:
-            reader = self.local.store = self.store.reader()
-        return reader
-
-
 def create_app(
     store: Store,
     options: Options | None = None,
@@ -131,7 +95,7 @@ def create_app(
     options = options or Options()
     # An upload is a document, never a list of URLs for the server to fetch.
     options = replace(options, ingest=replace(options.ingest, fetch=False))
-    state = _State(store, options, max_upload_bytes)
+    state = WebState(store, options, max_upload_bytes)
     app = FastAPI(
         # No Swagger page: it loads its script from a CDN, which the CSP (and the
         # no-network rule) forbids. The schema is at /api/openapi.json.
@@ -141,80 +105,8 @@ def create_app(
         openapi_url="/api/openapi.json",
     )
     app.state.feint = state  # what the app holds, for tests and embedding
-    env = environment("feint.web")
-    env.globals["short"] = lambda ident: str(ident).split(":")[-1]
-
-    @contextmanager
-    def db() -> Iterator[Store]:
-        """The store to read: this thread's own connection, which waits for no write."""
-        yield state.reader()
-
-    @contextmanager
-    def writing() -> Iterator[Store]:
-        """The store to write: the one connection, one writer at a time."""
-        with state.lock:
-            yield state.store
-
-    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        html = env.get_template(name).render(request=request, path=request.url.path, **context)
-        return HTMLResponse(html, status_code=status)
-
-    def wants_html(request: Request) -> bool:
-        return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
-            "accept", ""
-        )
-
-    def error_response(request: Request, status: int, code: str, message: str) -> Response:
-        response: Response
-        if wants_html(request):
-            response = page(request, "error.html.j2", status, status_code=status, message=message)
-        else:
-            response = JSONResponse(
-                {"error": {"status": status, "code": code, "message": message}},
-                status_code=status,
-            )
-        _secure(response)  # errors raised outside the middleware get the headers too
-        return response
-
-    # -- one error shape ------------------------------------------------------
-    @app.exception_handler(ApiError)
-    async def _api_error(request: Request, e: ApiError) -> Response:
-        return error_response(request, e.status, e.code, e.message)
-
-    @app.exception_handler(FeintError)
-    async def _feint_error(request: Request, e: FeintError) -> Response:
-        status = 400 if isinstance(e, UsageError) else 500 if isinstance(e, StoreError) else 422
-        code = re.sub(r"(?<!^)(?=[A-Z])", "_", type(e).__name__).lower()  # UsageError: usage_error
-        return error_response(request, status, code, str(e))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, e: StarletteHTTPException) -> Response:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(e.status_code, "http_error")
-        message = "No such page." if e.status_code == 404 else str(e.detail)
-        return error_response(request, e.status_code, code, message)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, e: RequestValidationError) -> Response:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in e.errors()
-        )
-        return error_response(request, 422, "invalid_request", problems)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, e: Exception) -> Response:
-        return error_response(
-            request, 500, "internal_error", f"feint failed: {type(e).__name__}: {e}"
-        )
-
-    # -- safety on every response ----------------------------------------------
-    @app.middleware("http")
-    async def _guard(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        refused = _refuse(request, hosts, state.max_upload)
-        if refused is not None:
-            return error_response(request, *refused)
-        return _secure(await call_next(request))
+    guard.install(app, hosts)
+    db, writing, page = state.reading, state.writing, state.page
 
     # -- static -----------------------------------------------------------------
     @app.get("/static/{name}", include_in_schema=False)
@@ -525,58 +417,6 @@ def create_app(
     return app
 
 
-def _secure(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    # Not no-referrer: under it, Chromium sends "Origin: null" with the pages' own
-    # forms, and the CSRF check could not tell them from another site's.
-    response.headers["Referrer-Policy"] = "same-origin"
-    return response
-
-
-def _refuse(
-    request: Request, hosts: tuple[str, ...], max_upload: int
-) -> tuple[int, str, str] | None:
-    """Why a request must not reach the app, as (status, code, message), or None.
-
-    - A Host header naming another host: a page on another site reaching the server
-      through DNS rebinding.
-    - A state-changing request from another site (Origin or Sec-Fetch-Site): a page
-      the analyst visits posting forms to the local server (CSRF).
-    - A body without a length, or longer than the limit (uploads: ``max_upload`` plus
-      room for the form's framing; anything else: ``MAX_FORM``).
-    """
-    host = request.headers.get("host", "")
-    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    if name.lower() not in hosts and "*" not in hosts:
-        return 400, "bad_host", f"This server answers to {', '.join(hosts)}, not {host!r}."
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return None
-    origin = request.headers.get("origin")
-    site = request.headers.get("sec-fetch-site")
-    # The scheme counts too: https://127.0.0.1:PORT is another origin than this
-    # http server, and a page there must not post here.
-    other = origin and (urlsplit(origin).scheme, urlsplit(origin).netloc) != (
-        request.url.scheme,
-        host,
-    )
-    if other or site not in (None, "same-origin", "none"):
-        return 403, "cross_site", "Requests that change the store must come from feint's own pages."
-    length = request.headers.get("content-length")
-    if length is None:
-        if request.method in ("POST", "PUT", "PATCH") or "transfer-encoding" in request.headers:
-            return 411, "length_required", "Send the request with a Content-Length."
-        return None
-    limit = max_upload + 64 * 1024 if request.url.path in UPLOAD_PATHS else MAX_FORM
-    if not length.isdigit() or int(length) > limit:
-        return (
-            413, "too_large",
-            f"The request is larger than the limit of {limit} bytes; split it, or start "
-            "feint serve with a larger --max-upload-mb.",
-        )  # fmt: skip
-    return None
-
-
 MAX_PAGE_NO: Final = 1_000_000
 """Pages beyond this are refused (an OFFSET past DuckDB's integers was a 500)."""
 
@@ -716,14 +556,14 @@ def _upload_name(filename: str) -> str:
     return name
 
 
-def _job(state: _State, job_id: str) -> Job:
+def _job(state: WebState, job_id: str) -> Job:
     job = state.jobs.get(job_id)
     if job is None:
         raise ApiError(404, "not_found", f"No job {job_id!r} (the server keeps the last few).")
     return job
 
 
-def _reassess(state: _State, question: str | None, job: Job) -> dict[str, Any]:
+def _reassess(state: WebState, question: str | None, job: Job) -> dict[str, Any]:
     """Relate what is new, then assess ``question`` (or every assessed question)
     again; the analyst's ratings and evidence are kept, as on any re-run. Runs as
     ``job`` (in its own thread), saying how far it has got."""
@@ -763,7 +603,7 @@ def _reassess(state: _State, question: str | None, job: Job) -> dict[str, Any]:
     }
 
 
-def _ingest(state: _State, upload: _Upload) -> dict[str, Any]:
+def _ingest(state: WebState, upload: _Upload) -> dict[str, Any]:
     """Ingest an upload, then extract the store's new documents (in a worker thread:
     the server goes on answering meanwhile)."""
     from feint.extract.nlp import load_pipeline
@@ -813,4 +653,4 @@ def _ingest(state: _State, upload: _Upload) -> dict[str, Any]:
     }
 
 
-__all__ = ["DEFAULT_MAX_UPLOAD", "FeintError", "create_app"]
+__all__ = ["DEFAULT_MAX_UPLOAD", "LOOPBACK_HOSTS", "ApiError", "FeintError", "create_app"]
