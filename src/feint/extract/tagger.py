@@ -416,48 +416,69 @@ def merge(
     starts = [s.start_char for s in doc.sents]
     out_spans: list[sp.CharSpans] = []
     for f, cs in zip(found, spans, strict=True):
-        content = cs.content
-        if f.method is not Method.QUOTE_CONTINUED:
-            fits = [c for c in t_content if _overlap(c, cs.content)]
-            fits = [c for c in fits if _fits(text, c, cs, cues, starts)]
-            if fits:  # pieces the rules read as one content stay one ("A, but that B")
-                covering = (min(c[0] for c in fits), max(c[1] for c in fits))
-                # ... and a clause the rules' content opens with stays: "as saying that
-                # P, a message he believed ..." is P, not the appositive. What the
-                # tagger rightly cuts from the front has no verb ("told the ceremony
-                # that P", "said in a letter to the board that P").
-                cut = doc.char_span(cs.content[0], covering[0], alignment_mode="contract")
-                if cut is None or not any(t.pos_ in ("VERB", "AUX") for t in cut):
-                    content = covering
+        content = _merged_content(doc, text, f, cs, t_content, cues, starts)
         out_spans.append(replace(cs, cue=_closest(cs.cue, t_cue), content=content))
-    additions: list[tuple[sp.Candidate, sp.CharSpans]] = []
-    for t in tagged:
-        if t.cue is None or any(_overlap(_ch(t.cue), cs.cue) for cs in spans):
-            continue
-        cue = _tokens(doc, _ch(t.cue))
-        if cue is None:
-            continue
-        root = doc[cue[0] : cue[1]].root
-        if root.lemma_.lower() not in _CUE_WORDS:
-            continue
-        content = _ch(t.content)
-        if any(_overlap(content, cs.content) * 2 > content[1] - content[0] for cs in spans):
-            continue
-        source = _tokens(doc, _ch(t.source)) if t.source else None
-        cand = sp.Candidate(
-            Method.TAGGER,
-            cue,
-            root.lemma_.lower(),
-            content_chars=_ch(t.content),
-            source=source,
-            source_head=doc[source[0] : source[1]].root.i if source else None,
-        )
-        chars = sp.CharSpans(
-            content=_ch(t.content),
-            cue=_ch(t.cue),
-            source=_ch(t.source) if t.source else None,
-            conduit=None,
-            time=None,
-        )
-        additions.append((cand, chars))
+    additions = [a for t in tagged if (a := _addition(doc, t, spans)) is not None]
     return out_spans, additions
+
+
+def _merged_content(
+    doc: Doc,
+    text: str,
+    f: sp.Candidate,
+    cs: sp.CharSpans,
+    t_content: Sequence[Chars],
+    cues: Sequence[Chars],
+    starts: Sequence[int],
+) -> Chars:
+    """The content of the rules candidate ``f`` (spans ``cs``) once the tagger's
+    contents ``t_content`` are merged in (``merge``)."""
+    if f.method is Method.QUOTE_CONTINUED:
+        return cs.content
+    fits = [c for c in t_content if _overlap(c, cs.content)]
+    fits = [c for c in fits if _fits(text, c, cs, cues, starts)]
+    if fits:  # pieces the rules read as one content stay one ("A, but that B")
+        covering = (min(c[0] for c in fits), max(c[1] for c in fits))
+        # ... and a clause the rules' content opens with stays: "as saying that
+        # P, a message he believed ..." is P, not the appositive. What the
+        # tagger rightly cuts from the front has no verb ("told the ceremony
+        # that P", "said in a letter to the board that P").
+        cut = doc.char_span(cs.content[0], covering[0], alignment_mode="contract")
+        if cut is None or not any(t.pos_ in ("VERB", "AUX") for t in cut):
+            return covering
+    return cs.content
+
+
+def _addition(
+    doc: Doc, t: Attribution, spans: Sequence[sp.CharSpans]
+) -> tuple[sp.Candidate, sp.CharSpans] | None:
+    """The tagger's attribution ``t`` as an addition to the rules' ``spans``, or None
+    when it is none (``merge``)."""
+    if t.cue is None or any(_overlap(_ch(t.cue), cs.cue) for cs in spans):
+        return None
+    cue = _tokens(doc, _ch(t.cue))
+    if cue is None:
+        return None
+    root = doc[cue[0] : cue[1]].root
+    if root.lemma_.lower() not in _CUE_WORDS:
+        return None
+    content = _ch(t.content)
+    if any(_overlap(content, cs.content) * 2 > content[1] - content[0] for cs in spans):
+        return None
+    source = _tokens(doc, _ch(t.source)) if t.source else None
+    cand = sp.Candidate(
+        Method.TAGGER,
+        cue,
+        root.lemma_.lower(),
+        content_chars=_ch(t.content),
+        source=source,
+        source_head=doc[source[0] : source[1]].root.i if source else None,
+    )
+    chars = sp.CharSpans(
+        content=_ch(t.content),
+        cue=_ch(t.cue),
+        source=_ch(t.source) if t.source else None,
+        conduit=None,
+        time=None,
+    )
+    return cand, chars
