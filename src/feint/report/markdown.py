@@ -50,6 +50,22 @@ def to_markdown(
 ) -> str:
     """The report in Markdown; lists longer than the ``max_*`` point to ``companion``
     (the JSON report written beside it) for the rest."""
+    out = [
+        *_head(data),
+        *_judgements(data),
+        *_ach(data, max_quotes, companion),
+        *_sources(data, max_sources, companion),
+        *_contradictions(data, max_pairs, companion),
+        *_shifts(data, max_pairs),
+        *_saydo(data, companion),
+        *_timing(data["timing"]),
+        *_documents(data["documents"]),
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _head(data: dict[str, Any]) -> list[str]:
     out: list[str] = ["# feint report", ""]
     c = data["counts"]
     if data["question"]:
@@ -59,10 +75,12 @@ def to_markdown(
         f"{c['documents']} documents, {c['claims']} claims, {c['sources']} sources, "
         f"{c['events']} events, {c['decisions']} decision dates. Written {data['generated_at']} "
         f"by feint {data['feint_version']} from `{data['store']}`.",
-        "",
-        "## Key judgements",
-        "",
     ]
+    return out
+
+
+def _judgements(data: dict[str, Any]) -> list[str]:
+    out = ["", "## Key judgements", ""]
     if not data["judgements"]:
         out += ["No judgements yet: run `feint assess` first.", ""]
     for j in data["judgements"]:
@@ -73,44 +91,50 @@ def to_markdown(
             f"  {_text(j['confidence_text'])}",
             "  Evidence: " + "; ".join(f"{_text(e['label'])} (`{e['id']}`)" for e in j["evidence"]),
         ]
-    out += ["", "## Analysis of competing hypotheses", ""]
+    return out
+
+
+def _ach(data: dict[str, Any], max_quotes: int, companion: str) -> list[str]:
+    """The ACH matrix, its hypotheses, and each evidence row with its quotes."""
+    out = ["", "## Analysis of competing hypotheses", ""]
     hs = data["hypotheses"]
-    if hs:
+    if not hs:
+        return [*out, "No ACH matrix yet."]
+    out.append(
+        "| Evidence | Cred. | Rel. | "
+        + " | ".join(_cell(h["id"].split(":")[-1]) for h in hs)
+        + " | Diag. | Sensitivity |"
+    )
+    out.append("|" + "---|" * (len(hs) + 5))
+    for e in data["evidence"]:
+        cells = [data["ratings"].get(h["id"], {}).get(e["id"], {}).get("rating", "–") for h in hs]
         out.append(
-            "| Evidence | Cred. | Rel. | "
-            + " | ".join(_cell(h["id"].split(":")[-1]) for h in hs)
-            + " | Diag. | Sensitivity |"
+            f"| {_cell(e['label'])} `{e['id'].split(':')[-1]}` | {e['credibility']} | "
+            f"{e['relevance']} | "
+            + " | ".join(cells)
+            + f" | {e['diagnosticity']} | {_cell(e['sensitivity'] or '—')} |"
         )
-        out.append("|" + "---|" * (len(hs) + 5))
-        for e in data["evidence"]:
-            cells = [
-                data["ratings"].get(h["id"], {}).get(e["id"], {}).get("rating", "–") for h in hs
-            ]
-            out.append(
-                f"| {_cell(e['label'])} `{e['id'].split(':')[-1]}` | {e['credibility']} | "
-                f"{e['relevance']} | "
-                + " | ".join(cells)
-                + f" | {e['diagnosticity']} | {_cell(e['sensitivity'] or '—')} |"
-            )
-        out.append("| **Score** | | | " + " | ".join(f"{h['score']:.2f}" for h in hs) + " | | |")
-        out.append(
-            "| **Rank (probability)** | | | "
-            + " | ".join(f"{h['rank']} ({_pct(h['probability'])})" for h in hs)
-            + " | | |"
-        )
-        out += ["", "Hypotheses:", ""]
-        out += [f"- `{h['id']}` {_text(h['label'])} ({h['role']})" for h in hs]
-        out += ["", "### Evidence and its quotes", ""]
-        for e in data["evidence"]:
-            out.append(f"- {_text(e['label'])} (`{e['id']}`): {_text(e['description'])}")
-            shown = e["quotes"][:max_quotes]
-            out += [f"  - {_quote(q)}" for q in shown]
-            if e["n_quotes"] > len(shown):
-                more = e["n_quotes"] - len(shown)
-                out.append(f"  - and {more} more in {companion}, written beside this report")
-    else:
-        out.append("No ACH matrix yet.")
-    out += ["", "## Sources and their grades", ""]
+    out.append("| **Score** | | | " + " | ".join(f"{h['score']:.2f}" for h in hs) + " | | |")
+    out.append(
+        "| **Rank (probability)** | | | "
+        + " | ".join(f"{h['rank']} ({_pct(h['probability'])})" for h in hs)
+        + " | | |"
+    )
+    out += ["", "Hypotheses:", ""]
+    out += [f"- `{h['id']}` {_text(h['label'])} ({h['role']})" for h in hs]
+    out += ["", "### Evidence and its quotes", ""]
+    for e in data["evidence"]:
+        out.append(f"- {_text(e['label'])} (`{e['id']}`): {_text(e['description'])}")
+        shown = e["quotes"][:max_quotes]
+        out += [f"  - {_quote(q)}" for q in shown]
+        if e["n_quotes"] > len(shown):
+            more = e["n_quotes"] - len(shown)
+            out.append(f"  - and {more} more in {companion}, written beside this report")
+    return out
+
+
+def _sources(data: dict[str, Any], max_sources: int, companion: str) -> list[str]:
+    out = ["", "## Sources and their grades", ""]
     out += ["One row per person or body, however many documents quote it.", ""]
     out += ["| Source | Kind | Affiliation | Mentions | Documents | Reliability | "
             "Credibility of claims | Why |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
@@ -126,29 +150,43 @@ def to_markdown(
     if data["n_sources"] > min(len(data["sources"]), max_sources):
         more = data["n_sources"] - min(len(data["sources"]), max_sources)
         out += ["", f"{more} more sources in {companion}, written beside this report."]
+    return out
+
+
+def _pair(p: dict[str, Any]) -> list[str]:
+    """A relation between two claims: its kind and why, then both quotes."""
+    return [
+        f"- {p['kind']} ({p['score'] or 0:.2f}, {p['method']}): {_text(p['explanation'])}",
+        f"  - {_quote(p['a'])}",
+        f"  - {_quote(p['b'])}",
+    ]
+
+
+def _contradictions(data: dict[str, Any], max_pairs: int, companion: str) -> list[str]:
     pairs = data["contradictions"]
     shown, total = min(len(pairs), max_pairs), data["n_contradictions"]
-    out += ["", "## Contradictions", "", f"{shown} of {total} pairs."]
+    out = ["", "## Contradictions", "", f"{shown} of {total} pairs."]
     if total > shown:
         out[-1] += f" The other {total - shown} are in {companion}, written beside this report."
     out.append("")
     for p in pairs[:max_pairs]:
-        out += [
-            f"- {p['kind']} ({p['score'] or 0:.2f}, {p['method']}): {_text(p['explanation'])}",
-            f"  - {_quote(p['a'])}",
-            f"  - {_quote(p['b'])}",
-        ]
+        out += _pair(p)
+    return out
+
+
+def _shifts(data: dict[str, Any], max_pairs: int) -> list[str]:
     shifts = data["shifts"]
-    out += ["", "## Changed positions", ""]
+    out = ["", "## Changed positions", ""]
     out += [f"{min(len(shifts), max_pairs)} of {data['n_shifts']} pairs: a later claim reverses an "
             "earlier one about the same actor (the earlier first)."]  # fmt: skip
     for p in shifts[:max_pairs]:
-        out += [
-            f"- {p['kind']} ({p['score'] or 0:.2f}, {p['method']}): {_text(p['explanation'])}",
-            f"  - {_quote(p['a'])}",
-            f"  - {_quote(p['b'])}",
-        ]
-    out += ["", "## Words against deeds", ""]
+        out += _pair(p)
+    return out
+
+
+def _saydo(data: dict[str, Any], companion: str) -> list[str]:
+    """Each say-do gap with its words and deeds."""
+    out = ["", "## Words against deeds", ""]
     for g in data["saydo"]:
         out.append(
             f"- {g['period']} {_text(g['actor'])}, {g['channel']}: {g['direction']}, "
@@ -168,8 +206,13 @@ def to_markdown(
         out += ["", LAG_HELP]
     else:
         out.append("No say-do gaps.")
-    out += ["", "## Timing against decisions", ""]
-    for t in data["timing"]["tests"]:
+    return out
+
+
+def _timing(timing: dict[str, Any]) -> list[str]:
+    """The precursor tests, then the chart's numbers as tables."""
+    out = ["", "## Timing against decisions", ""]
+    for t in timing["tests"]:
         rate = "—" if t["precursor_rate"] is None else f"{t['precursor_rate']:.2f}"
         p = "—" if t["p_value"] is None else f"{t['p_value']:.3f}"
         out.append(
@@ -184,18 +227,21 @@ def to_markdown(
         "| Week of | Channel | Claims |",
         "|---|---|---|",
     ]
-    out += [f"| {w['week']} | {w['channel']} | {w['n']} |" for w in data["timing"]["weekly"]]
+    out += [f"| {w['week']} | {w['channel']} | {w['n']} |" for w in timing["weekly"]]
     out += ["", "Decision dates:", "", "| Date | Audience | Decision |", "|---|---|---|"]
     out += [
         f"| {d['date']} | {_cell(d['audience'])} | {_cell(d['decision'])} |"
-        for d in data["timing"]["decisions"]
+        for d in timing["decisions"]
     ]
-    out += ["", "## Documents", ""]
-    for d in data["documents"]:
+    return out
+
+
+def _documents(documents: list[dict[str, Any]]) -> list[str]:
+    out = ["", "## Documents", ""]
+    for d in documents:
         out.append(
             f"- `{d['doc_id'][:12]}` {_text(d['title'] or 'untitled')} — "
             f"{_text(d['outlet'] or 'unknown outlet')}, {d['published'] or 'undated'}"
             f"{', ' + _text(d['url']) if d['url'] else ''} ({len(d['spans'])} marked spans)"
         )
-    out.append("")
-    return "\n".join(out)
+    return out

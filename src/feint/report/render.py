@@ -14,6 +14,7 @@ untrusted input, and nothing in a document may become markup.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -138,74 +139,131 @@ def timing_chart(timing: Mapping[str, Any], question: str | None) -> Markup:
     ]
     weeks = _weeks(first, last)
     totals = [sum(counts.get((w.isoformat(), c), 0) for c in CHANNEL_COLOURS) for w in weeks]
-    top = max(max(totals), 1)
-    width, height, left, bottom, pad = 900, 260, 40, 30, 10
-    bar_w = (width - left - pad) / len(weeks)
-    scale = (height - bottom - pad) / top
-
-    def x(day: date) -> float:
-        return left + (day - weeks[0]).days / 7 * bar_w
-
-    parts: list[str] = []
+    g = _WeekChart(weeks, max(max(totals), 1))
     surge_weeks = {
         date.fromisoformat(d) - timedelta(days=date.fromisoformat(d).weekday())
         for t in timing["tests"]
         for d in t["surge_days"]
     }
-    for w in sorted(surge_weeks):
-        parts.append(
-            f'<rect class="surge" x="{x(w):.1f}" y="{pad}" width="{max(bar_w, 2):.1f}" '
-            f'height="{height - bottom - pad}"><title>surge in the week of {w}</title></rect>'
-        )
-    for w, total in zip(weeks, totals, strict=True):
-        y: float = height - bottom
+    parts = [
+        *_surge_rects(g, surge_weeks),
+        *_weekly_bars(g, totals, counts),
+        *_decision_lines(g, decisions),
+        *_count_ticks(g),
+        *_month_axis(g),
+    ]
+    n_claims = sum(totals)
+    desc = (
+        f"{n_claims} claims supporting {question!r} from {weeks[0]} to {weeks[-1] + timedelta(6)}, "
+        f"at most {g.top} in one week; {len(decisions)} decision dates in that span; "
+        f"{len(surge_weeks)} week(s) with a surge. The table below gives every number."
+    )
+    return Markup(
+        f'<svg class="chart" viewBox="0 0 {g.width} {g.height}" role="img" '
+        f'aria-labelledby="timing-title timing-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="timing-title">Claims supporting the question per week, by channel</title>'
+        f'<desc id="timing-desc">{escape(desc)}</desc>'
+        f'<line x1="{g.left}" x2="{g.width - g.pad}" y1="{g.base}" y2="{g.base}" '
+        f'class="axis"/>{"".join(parts)}</svg>'
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _WeekChart:
+    """The timing chart's geometry: a bar per week of ``weeks``, ``top`` claims tall
+    at most, in a ``width`` by ``height`` box with margins ``left``, ``bottom`` and
+    ``pad`` (top and right)."""
+
+    weeks: list[date]
+    top: int
+    width: int = 900
+    height: int = 260
+    left: int = 40
+    bottom: int = 30
+    pad: int = 10
+
+    @property
+    def base(self) -> int:
+        """The y of the axis, where bars stand."""
+        return self.height - self.bottom
+
+    @property
+    def bar_w(self) -> float:
+        return (self.width - self.left - self.pad) / len(self.weeks)
+
+    @property
+    def scale(self) -> float:
+        """Pixels per claim."""
+        return (self.height - self.bottom - self.pad) / self.top
+
+    def x(self, day: date) -> float:
+        return self.left + (day - self.weeks[0]).days / 7 * self.bar_w
+
+
+def _surge_rects(g: _WeekChart, surge_weeks: set[date]) -> list[str]:
+    return [
+        f'<rect class="surge" x="{g.x(w):.1f}" y="{g.pad}" width="{max(g.bar_w, 2):.1f}" '
+        f'height="{g.height - g.bottom - g.pad}"><title>surge in the week of {w}</title></rect>'
+        for w in sorted(surge_weeks)
+    ]
+
+
+def _weekly_bars(
+    g: _WeekChart, totals: list[int], counts: Mapping[tuple[str, str], int]
+) -> list[str]:
+    """Each week's bar, its channels stacked in ``CHANNEL_COLOURS`` order."""
+    parts = []
+    for w, total in zip(g.weeks, totals, strict=True):
+        y: float = g.base
         for channel, colour in CHANNEL_COLOURS.items():
             n = counts.get((w.isoformat(), channel), 0)
             if not n:
                 continue
-            h = n * scale
+            h = n * g.scale
             y -= h
             parts.append(
-                f'<rect x="{x(w):.1f}" y="{y:.1f}" width="{max(bar_w - 0.5, 1):.1f}" '
+                f'<rect x="{g.x(w):.1f}" y="{y:.1f}" width="{max(g.bar_w - 0.5, 1):.1f}" '
                 f'height="{h:.1f}" fill="{colour}"><title>week of {w}: {n} '
                 f"{CHANNEL_LABELS[channel]} (total {total})</title></rect>"
             )
+    return parts
+
+
+def _decision_lines(g: _WeekChart, decisions: Sequence[Mapping[str, Any]]) -> list[str]:
+    parts = []
     for d in decisions:
         day = date.fromisoformat(d["date"])
         parts.append(
-            f'<line class="decision" x1="{x(day):.1f}" x2="{x(day):.1f}" y1="{pad}" '
-            f'y2="{height - bottom}"><title>{escape(d["date"])}: {escape(d["decision"])}'
+            f'<line class="decision" x1="{g.x(day):.1f}" x2="{g.x(day):.1f}" y1="{g.pad}" '
+            f'y2="{g.base}"><title>{escape(d["date"])}: {escape(d["decision"])}'
             f"</title></line>"
         )
-    for i in range(0, top + 1, max(1, top // 4)):
-        tick_y = height - bottom - i * scale
+    return parts
+
+
+def _count_ticks(g: _WeekChart) -> list[str]:
+    """Claims per week on the y axis: 0, then about every quarter of ``top``."""
+    return [
+        f'<text x="{g.left - 6}" y="{g.base - i * g.scale + 4:.1f}" text-anchor="end" '
+        f'class="tick">{i}</text>'
+        for i in range(0, g.top + 1, max(1, g.top // 4))
+    ]
+
+
+def _month_axis(g: _WeekChart) -> list[str]:
+    """A tick on the x axis at each month, labelled as ``month_ticks`` says."""
+    parts = []
+    span_end = g.weeks[-1] + timedelta(days=7)
+    per_month = (g.x(span_end) - g.x(g.weeks[0])) / max((span_end - g.weeks[0]).days / 30.44, 1)
+    for month, labelled in month_ticks(g.weeks[0], span_end, per_month):
+        mx = g.x(month)
         parts.append(
-            f'<text x="{left - 6}" y="{tick_y + 4:.1f}" text-anchor="end" class="tick">{i}</text>'
+            f'<line class="month" x1="{mx:.1f}" x2="{mx:.1f}" y1="{g.base}" '
+            f'y2="{g.base + (6 if labelled else 3)}"/>'
         )
-    span_end = weeks[-1] + timedelta(days=7)
-    per_month = (x(span_end) - x(weeks[0])) / max((span_end - weeks[0]).days / 30.44, 1)
-    for month, labelled in month_ticks(weeks[0], span_end, per_month):
-        mx = x(month)
-        parts.append(
-            f'<line class="month" x1="{mx:.1f}" x2="{mx:.1f}" y1="{height - bottom}" '
-            f'y2="{height - bottom + (6 if labelled else 3)}"/>'
-        )
-        if labelled and mx <= width - pad - _LABEL_PX:
-            parts.append(f'<text x="{mx:.1f}" y="{height - 8}" class="tick">{month:%Y-%m}</text>')
-    n_claims = sum(totals)
-    desc = (
-        f"{n_claims} claims supporting {question!r} from {weeks[0]} to {weeks[-1] + timedelta(6)}, "
-        f"at most {top} in one week; {len(decisions)} decision dates in that span; "
-        f"{len(surge_weeks)} week(s) with a surge. The table below gives every number."
-    )
-    return Markup(
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="timing-title timing-desc" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="timing-title">Claims supporting the question per week, by channel</title>'
-        f'<desc id="timing-desc">{escape(desc)}</desc>'
-        f'<line x1="{left}" x2="{width - pad}" y1="{height - bottom}" y2="{height - bottom}" '
-        f'class="axis"/>{"".join(parts)}</svg>'
-    )
+        if labelled and mx <= g.width - g.pad - _LABEL_PX:
+            parts.append(f'<text x="{mx:.1f}" y="{g.height - 8}" class="tick">{month:%Y-%m}</text>')
+    return parts
 
 
 def saydo_chart(rows: Sequence[Mapping[str, Any]]) -> Markup:
