@@ -13,7 +13,8 @@ from feint.assess import ach
 from feint.assess.ach import Evidence, Hypothesis
 from feint.assess.evidence import _conflict_kind
 from feint.assess.judgements import MIN_ROWS_FOR_EXTREMES, band_of, sentence, temper
-from feint.assess.stage import AssessReport, conclude, read_hypotheses
+from feint.assess.matrix import AssessReport, conclude
+from feint.assess.stage import read_hypotheses
 from feint.errors import UsageError
 
 Q = "Russia is willing to negotiate a ceasefire"

@@ -26,7 +26,8 @@ from feint.assess.achz import (
     read_achz,
     write_achz,
 )
-from feint.assess.stage import assess, stored_report
+from feint.assess.matrix import stored_report
+from feint.assess.stage import assess
 from feint.errors import UsageError
 from feint.store import Store
 

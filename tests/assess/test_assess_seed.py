@@ -14,7 +14,8 @@ import pytest
 from spacy.language import Language
 from tests.conftest import copy_store, seed_case
 
-from feint.assess.stage import assess, set_rating
+from feint.assess.matrix import set_rating
+from feint.assess.stage import assess
 from feint.errors import UsageError
 from feint.store import Store
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from tests.conftest import ASSESSED_Q, copy_store
 
-from feint.assess.stage import add_evidence, assess, rescore, set_rating, stored_report
+from feint.assess.matrix import add_evidence, rescore, set_rating, stored_report
+from feint.assess.stage import assess
 from feint.errors import UsageError
 from feint.store import Store
 

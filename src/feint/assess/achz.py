@@ -30,9 +30,11 @@ found again; the description is the fallback), ``TYPE`` its kind, ``NOTES`` the 
 it rests on. Imported ratings are the analyst's (kept on every ``assess`` re-run,
 as ``set_rating``'s are); hypotheses and rows feint does not have are added (role
 ``other``; kind ``analyst``, ids ``...:H-achz-N`` and ``...:E-achz-N``). The
-matrix is then scored again and its tables and judgements rewritten. Added rows last
-until the next ``assess`` run, which rebuilds hypotheses and evidence from the store
-(``stage._write`` replaces the question's rows); their ratings stay in the store.
+matrix is then scored again and its tables and judgements rewritten. The next
+``assess`` run rebuilds hypotheses and evidence from the store (``matrix.save``
+replaces the question's rows) and keeps the added ones (``matrix.keep_analysts``),
+the hypotheses only when it is not given a hypotheses file of its own; their
+ratings stay in the store.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from pathlib import Path
 from typing import Final
 
 from feint.assess.ach import Evidence, Hypothesis, question_id
-from feint.assess.stage import AssessReport, conclude, save, stored_report
+from feint.assess.matrix import AssessReport, conclude, save, stored_report
 from feint.errors import UsageError
 from feint.store import Store
 

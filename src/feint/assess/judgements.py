@@ -4,13 +4,24 @@ ICD 203 (2015) ties each expression of likelihood to a band of probability. The
 judgement sentence gives the band; confidence (low, moderate, high) and its reasons
 go in a separate sentence, never the same one, because likelihood and confidence
 answer different questions: how probable, and how sure of that estimate.
+
+``key_judgements`` draws them from a scored ACH matrix: which rows each rests on,
+how sensitive it is to them, and how far an extreme band is held in. It reads the
+matrix through ``ach``'s pure rules only; the matrix's storage is ``matrix``'s,
+named here for its type alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+from feint.assess import ach
+from feint.assess.ach import Evidence, Hypothesis
+
+if TYPE_CHECKING:  # the type only: matrix imports this module to conclude
+    from feint.assess.matrix import AssessReport
 
 BANDS: Final = (
     ("almost no chance", 0.01, 0.05),
@@ -127,3 +138,75 @@ def sentence(subject: str, p: float) -> tuple[str, str, float, float]:
         low,
         high,
     )
+
+
+def key_judgements(report: AssessReport, qid: str) -> list[Judgement]:
+    """J1, the leading hypothesis, and J2, the question's own (genuine) hypothesis.
+
+    Each judgement rests on its own rows (those that tell its hypothesis from
+    another) and gives its own confidence: J1 how far single rows could change which
+    hypothesis leads, J2 how far they could move its band. An extreme band needs
+    ``MIN_ROWS_FOR_EXTREMES`` independent, credible rows (``temper``).
+
+    Args:
+        report: a rated matrix that ``ach`` has scored (ranking, probabilities,
+            sensitivity filled in).
+        qid: the question's id, prefixed to the judgements' ids.
+    """
+    if not report.evidence:
+        return []
+    by_id = {h.hypothesis_id: h for h in report.hypotheses}
+    top = by_id[report.ranking[0]]
+    out = [_judgement(report, f"{qid}:J1", top, top.label, lead=True)]
+    genuine = next((h for h in report.hypotheses if h.role == "genuine"), None)
+    if genuine is not None:
+        out.append(_judgement(report, f"{qid}:J2", genuine, report.question, lead=False))
+    return out
+
+
+def _judgement(
+    report: AssessReport, judgement_id: str, h: Hypothesis, subject: str, *, lead: bool
+) -> Judgement:
+    hs, ev, m = report.hypotheses, report.evidence, report.matrix
+    bearing = [e for e in ev if _tells_apart(hs, e, m, h)]
+    p = report.probabilities[h.hypothesis_id]
+    if lead:
+        ids = {e.evidence_id for e in bearing}
+        sensitive = {e: how for e, how in report.sensitivity.items() if e in ids}
+    else:
+        band = band_of(p)[0]
+        sensitive = {
+            e.evidence_id: ["removed"]
+            for e in bearing
+            if band_of(ach.probabilities(hs, [x for x in ev if x is not e], m)[h.hypothesis_id])[0]
+            != band
+        }
+    p, held = temper(p, _independent_credible(bearing))
+    high = sum(e.credibility == "high" for e in bearing) / len(bearing) if bearing else 0.0
+    about = "the leading hypothesis" if lead else "this estimate's band"
+    level, why = confidence_of(len(bearing), sensitive, high, about, held)
+    text, band_words, low, high_p = sentence(subject, p)
+    rests_on = tuple(e.evidence_id for e in (bearing or ev))
+    return Judgement(
+        judgement_id, report.question, text, band_words, low, high_p, level, why, rests_on
+    )
+
+
+def _tells_apart(hs: list[Hypothesis], e: Evidence, m: ach.Matrix, h: Hypothesis) -> bool:
+    """Is ``e`` rated differently for ``h`` than for some other hypothesis?"""
+    mine = m.get((h.hypothesis_id, e.evidence_id), "NA")
+    others = {m.get((x.hypothesis_id, e.evidence_id), "NA") for x in hs if x is not h}
+    return mine != "NA" and bool(others - {mine, "NA"})
+
+
+def _independent_credible(rows: list[Evidence]) -> int:
+    """Rows of medium or high credibility, each resting on refs no row counted
+    before it rests on (the most credible counted first)."""
+    seen: set[str] = set()
+    n = 0
+    for e in sorted(rows, key=lambda e: -e.weight):
+        if e.credibility == "low" or seen & set(e.refs):
+            continue
+        seen |= set(e.refs)
+        n += 1
+    return n
