@@ -219,6 +219,19 @@ def build_evidence(
             by_group[(_group(f.channel, f.own, bool(actor)), f.stance)].append(
                 (claim_id, f.credibility)
             )
+    return [
+        *_claim_rows(question, qid, by_group),
+        *_readiness_rows(qid, by_group),
+        *_conflict_rows(question, qid, _conflicts(store, facts)),
+        *_saydo_rows(qid, gaps),
+        *_timing_rows(store, qid, timing),
+    ]
+
+
+def _claim_rows(
+    question: str, qid: str, by_group: dict[tuple[str, str], list[tuple[str, int]]]
+) -> list[Evidence]:
+    """One row per (channel or ``others``, stance): the claims that take it."""
     out: list[Evidence] = []
     for (who, st), members in sorted(by_group.items()):
         ids = tuple(c for c, _ in members)
@@ -233,9 +246,18 @@ def build_evidence(
                 ids,
             )
         )
+    return out
+
+
+def _readiness_rows(
+    qid: str, by_group: dict[tuple[str, str], list[tuple[str, int]]]
+) -> list[Evidence]:
+    """Supporting claims that independent sources confirm (credibility 1-2), and
+    those they or deeds refute (4-5): a row for each, when there are any."""
     support = [(c, g) for (_, st), m in by_group.items() if st == "support" for c, g in m]
     confirmed = tuple(sorted(c for c, g in support if g <= 2))
     refuted = tuple(sorted(c for c, g in support if g in (4, 5)))
+    out: list[Evidence] = []
     if confirmed:
         out.append(
             Evidence(
@@ -260,7 +282,14 @@ def build_evidence(
                 refuted,
             )
         )
-    by_kind = _conflicts(store, facts)
+    return out
+
+
+def _conflict_rows(
+    question: str, qid: str, by_kind: dict[str, list[tuple[str, str]]]
+) -> list[Evidence]:
+    """One row per kind of conflict (``_CONFLICTS``'s order) that has pairs."""
+    out: list[Evidence] = []
     for key, (kind, what) in _CONFLICTS.items():
         pairs = by_kind.get(key)
         if not pairs:
@@ -275,9 +304,15 @@ def build_evidence(
                 tuple(sorted({x for pair in pairs for x in pair})),
             )
         )
+    return out
+
+
+def _saydo_rows(qid: str, gaps: Sequence[Gap]) -> list[Evidence]:
+    """One row per direction of say-do gap, resting on its claims and events."""
     by_direction: dict[str, list[Gap]] = defaultdict(list)
     for gap in gaps:
         by_direction[gap.direction].append(gap)
+    out: list[Evidence] = []
     for direction, group in sorted(by_direction.items()):
         claims = sorted({c for gap in group for c in gap.claim_ids})
         events = sorted({e for gap in group for e in gap.event_ids})
@@ -297,6 +332,13 @@ def build_evidence(
                 tuple(claims + events),
             )
         )
+    return out
+
+
+def _timing_rows(store: Store, qid: str, timing: Sequence[TimingResult]) -> list[Evidence]:
+    """The timing test over all channels as a row, resting on its surge days and the
+    decisions it counted."""
+    out: list[Evidence] = []
     for t in timing:
         if t.channel != "all":
             continue
