@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -14,6 +14,9 @@ from feint.cli.progress import StageProgress
 from feint.config import load_options
 from feint.errors import UsageError
 from feint.store import Store
+
+if TYPE_CHECKING:
+    from feint.assess.matrix import AssessReport
 
 
 def assess_cmd(
@@ -69,17 +72,13 @@ def assess_cmd(
       feint assess --db case.duckdb -q "..." --import-achz edited-in-parc.achz
     """
     from feint.assess import achz
-    from feint.assess.stage import assess, provenance, read_hypotheses, set_rating
+    from feint.assess.stage import assess, read_hypotheses
 
     options = load_options(config)
     if import_achz:
         achz.read_achz(import_achz)  # a bad file fails before the run, not after it
     with Store.open_existing(db) as store, StageProgress() as progress:
-        for item in rate or []:
-            parts = [p.strip() for p in item.split(",")]
-            if len(parts) != 3:
-                raise UsageError(f"--rate {item!r}: give HYPOTHESIS_ID,EVIDENCE_ID,RATING.")
-            set_rating(store, *parts)
+        _set_ratings(store, rate or [])
         hs = read_hypotheses(hypotheses, question) if hypotheses else None
         report = assess(
             store, question, options.assess, hypotheses=hs, relate_options=options.relate
@@ -89,47 +88,87 @@ def assess_cmd(
             f"{len(report.judgements)} judgement(s) on {len(report.evidence)} evidence row(s)",
         )
         if import_achz:
-            imported = achz.import_achz(store, import_achz, report.question)
-            report = imported.report
-            err_console.print(
-                f"Imported {imported.ratings} rating(s) from {import_achz}; added "
-                f"{len(imported.added_hypotheses)} hypothesis(es) and "
-                f"{len(imported.added_evidence)} evidence row(s).",
-                markup=False, highlight=False, soft_wrap=True,
-            )  # fmt: skip
+            report = _import_achz(store, import_achz, report.question)
         if export_achz:
-            achz.export_achz(store, report.question, export_achz)
-            err_console.print(
-                f"Saved the matrix to {export_achz}.", markup=False, highlight=False, soft_wrap=True
-            )
-        sources = {j.judgement_id: provenance(store, list(j.evidence_ids))
-                   for j in report.judgements} if as_json else {}  # fmt: skip
+            _export_achz(store, report.question, export_achz)
+        sources = _provenance(store, report) if as_json else {}
     if as_json:
-        typer.echo(json.dumps({
-            "question": report.question,
-            "judgements": [
-                {"id": j.judgement_id, "text": j.text, "band": j.band,
-                 "probability": [j.probability_low, j.probability_high],
-                 "confidence": j.confidence, "confidence_text": j.confidence_text,
-                 "evidence_ids": list(j.evidence_ids),
-                 "provenance": sources[j.judgement_id]} for j in report.judgements
-            ],
-            "hypotheses": [
-                {"id": h.hypothesis_id, "label": h.label, "role": h.role,
-                 "score": report.scores[h.hypothesis_id],
-                 "probability": report.probabilities[h.hypothesis_id],
-                 "rank": report.ranking.index(h.hypothesis_id) + 1} for h in report.hypotheses
-            ],
-            "evidence": [
-                {"id": e.evidence_id, "description": e.description, "kind": e.kind,
-                 "credibility": e.credibility, "relevance": e.relevance, "refs": list(e.refs),
-                 "diagnosticity": report.diagnosticity[e.evidence_id],
-                 "sensitivity": report.sensitivity.get(e.evidence_id, []),
-                 "ratings": {h.hypothesis_id: report.matrix[(h.hypothesis_id, e.evidence_id)]
-                             for h in report.hypotheses}} for e in report.evidence
-            ],
-        }))  # fmt: skip
+        typer.echo(json.dumps(_as_json(report, sources)))
         return
+    _print_report(report)
+
+
+def _set_ratings(store: Store, items: list[str]) -> None:
+    """The analyst's ratings from --rate, each HYPOTHESIS_ID,EVIDENCE_ID,RATING."""
+    from feint.assess.matrix import set_rating
+
+    for item in items:
+        parts = [p.strip() for p in item.split(",")]
+        if len(parts) != 3:
+            raise UsageError(f"--rate {item!r}: give HYPOTHESIS_ID,EVIDENCE_ID,RATING.")
+        set_rating(store, *parts)
+
+
+def _import_achz(store: Store, path: str, question: str) -> AssessReport:
+    """Lay a PARC ACH file over the matrix just assessed; says what it brought."""
+    from feint.assess import achz
+
+    imported = achz.import_achz(store, path, question)
+    err_console.print(
+        f"Imported {imported.ratings} rating(s) from {path}; added "
+        f"{len(imported.added_hypotheses)} hypothesis(es) and "
+        f"{len(imported.added_evidence)} evidence row(s).",
+        markup=False, highlight=False, soft_wrap=True,
+    )  # fmt: skip
+    return imported.report
+
+
+def _export_achz(store: Store, question: str, path: str) -> None:
+    """Save the question's matrix as a PARC ACH file; says where."""
+    from feint.assess import achz
+
+    achz.export_achz(store, question, path)
+    err_console.print(f"Saved the matrix to {path}.", markup=False, highlight=False, soft_wrap=True)
+
+
+def _provenance(store: Store, report: AssessReport) -> dict[str, list[dict[str, Any]]]:
+    """Judgement id -> the quotes its evidence rows rest on."""
+    from feint.assess.matrix import provenance
+
+    return {j.judgement_id: provenance(store, list(j.evidence_ids))
+            for j in report.judgements}  # fmt: skip
+
+
+def _as_json(report: AssessReport, sources: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """What --json prints: judgements with their provenance, hypotheses, evidence."""
+    return {
+        "question": report.question,
+        "judgements": [
+            {"id": j.judgement_id, "text": j.text, "band": j.band,
+             "probability": [j.probability_low, j.probability_high],
+             "confidence": j.confidence, "confidence_text": j.confidence_text,
+             "evidence_ids": list(j.evidence_ids),
+             "provenance": sources[j.judgement_id]} for j in report.judgements
+        ],
+        "hypotheses": [
+            {"id": h.hypothesis_id, "label": h.label, "role": h.role,
+             "score": report.scores[h.hypothesis_id],
+             "probability": report.probabilities[h.hypothesis_id],
+             "rank": report.ranking.index(h.hypothesis_id) + 1} for h in report.hypotheses
+        ],
+        "evidence": [
+            {"id": e.evidence_id, "description": e.description, "kind": e.kind,
+             "credibility": e.credibility, "relevance": e.relevance, "refs": list(e.refs),
+             "diagnosticity": report.diagnosticity[e.evidence_id],
+             "sensitivity": report.sensitivity.get(e.evidence_id, []),
+             "ratings": {h.hypothesis_id: report.matrix[(h.hypothesis_id, e.evidence_id)]
+                         for h in report.hypotheses}} for e in report.evidence
+        ],
+    }  # fmt: skip
+
+
+def _print_report(report: AssessReport) -> None:
+    """The judgements, the ranked hypotheses and the sensitive rows, for a reader."""
     if not report.evidence:
         console.print("No evidence for this question yet: run feint relate, and feint context.")
         return
