@@ -191,10 +191,10 @@ def one_person_in_five_documents(store: Store) -> None:
     source rows), three of his claims graded B and three C; two officials in the
     first document (unnamed: an entity of that document alone) and an unresolved
     "he" in the second (no entity: listed as its own source row). Entities are
-    grouped by ``feint.sources.entities.rebuild``, as extraction does."""
+    grouped by ``feint.extract.entities.rebuild``, as extraction does."""
     from datetime import date
 
-    from feint.sources.entities import rebuild
+    from feint.extract.entities import rebuild
     from feint.store import DocumentRow
 
     docs, sources, attrs, claims, grades = [], [], [], [], []

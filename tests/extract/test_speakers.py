@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
+from feint.extract.entities import SourceRow, fold, group
 from feint.extract.records import Attribution
 from feint.extract.speakers_eval import evaluate
 from feint.extract.timex import resolve_time
 from feint.ingest.furniture import remove_furniture
 from feint.ingest.pipeline import plain_title
-from feint.sources.entities import SourceRow, fold, group
 
 SPEAKERS = Path(__file__).resolve().parents[1] / "data" / "speakers"
 FLOORS = Path(__file__).with_name("speakers_floors.json")

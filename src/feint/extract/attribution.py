@@ -41,11 +41,11 @@ from feint.extract import spans as sp
 from feint.extract import syntax as sx
 from feint.extract import tagger as tg
 from feint.extract.cuemodel import CueModel, candidates
+from feint.extract.profile import SourceResolver
 from feint.extract.quotes import QuoteRegion, find_quotes
 from feint.extract.records import Attribution, Method, Polarity
 from feint.extract.tagger import Tagger
 from feint.extract.timex import resolve_time
-from feint.sources.profile import SourceResolver
 
 
 def find_attributions(

@@ -40,7 +40,7 @@ class TextSpan:
 
 @dataclass(frozen=True, slots=True)
 class SourceProfile:
-    """Who a source is, as far as the text says (see ``feint.sources.profile``)."""
+    """Who a source is, as far as the text says (see ``feint.extract.profile``)."""
 
     name: str | None  # None when a pronoun finds no referent (kind "unresolved")
     kind: str

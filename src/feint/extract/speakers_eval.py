@@ -39,11 +39,11 @@ from typing import Any, Final
 from spacy.language import Language
 
 from feint.errors import UsageError
+from feint.extract.entities import SourceRow, fold, group
 from feint.extract.nlp import pipe_attributions
 from feint.extract.records import Attribution
 from feint.ingest.furniture import remove_furniture
 from feint.ingest.pipeline import plain_title
-from feint.sources.entities import SourceRow, fold, group
 
 MIN_CONTENT_F1: Final = 0.5
 _UNNAMED: Final = frozenset({"anonymous", "anonymous_official", "document"})
@@ -138,7 +138,7 @@ def _match(ga: dict[str, Any], atts: list[Attribution]) -> Attribution | None:
 
 def _entity_names(parsed: list[tuple[str, list[Attribution]]]) -> dict[tuple[str, int], str]:
     """(item, attribution index) -> the name of the entity its source joins when the
-    set's sources are grouped as the store groups them (``feint.sources.entities``)."""
+    set's sources are grouped as the store groups them (``feint.extract.entities``)."""
     rows: dict[str, SourceRow] = {}
     of: dict[tuple[str, int], str] = {}
     for item, atts in parsed:

@@ -23,9 +23,9 @@ from typing import Any, Final
 from spacy.language import Language
 
 from feint.config import ExtractOptions
+from feint.extract import entities
 from feint.extract.nlp import COMPONENT, load_pipeline, pipe_attributions
 from feint.extract.records import Attribution
-from feint.sources import entities
 from feint.store import Store
 
 log = logging.getLogger(__name__)

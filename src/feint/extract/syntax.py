@@ -14,9 +14,9 @@ from typing import Final
 from spacy.tokens import Token
 
 from feint.extract import lexicon as lx
+from feint.extract.profile import known_kind
 from feint.extract.quotes import QuoteRegion
 from feint.extract.records import Polarity
-from feint.sources.profile import known_kind
 
 SUBJECTS: Final = ("nsubj", "nsubjpass", "csubj")
 TIME_PREPS: Final = frozenset(["on", "in", "at", "since", "during", "by", "from"])

@@ -1,7 +1,7 @@
 """The sources as people and bodies: one row per entity, not one per document.
 
 ``sources`` keeps a row per (document, name, kind), so that each claim keeps the
-words its own document used; ``entities`` (issue 12, ``feint.sources.entities``)
+words its own document used; ``entities`` (issue 12, ``feint.extract.entities``)
 says which of those rows are one real-world person or body. Every list of sources
 a reader sees (the report's, the web UI's) shows entities: Dmitry Peskov quoted in
 five documents is one row with five documents and his mentions, not five rows.

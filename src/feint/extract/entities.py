@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from feint.sources.profile import aliases
+from feint.extract.profile import aliases
 from feint.store import Store
 
 # Kinds that name one real-world person or body, merged across documents.

@@ -1,1 +1,0 @@
-"""Stage 3, sources: who each source is (kind, count, affiliation, access)."""
