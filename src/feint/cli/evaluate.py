@@ -321,27 +321,32 @@ def semantics_cmd(
         typer.echo(json.dumps(results))
         return
     for res in results:
-        if sweep:
-            table = Table("threshold", "contradicts P", "contradicts R", "stance macro-F1")
-            for c, s in zip(res["contradicts"], res["stance"], strict=True):
-                table.add_row(
-                    f"{c['threshold']:.2f}", f"{c['p']:.3f}", f"{c['r']:.3f}",
-                    f"{s['macro_f1']:.3f}",
-                )  # fmt: skip
-            console.print(f"[bold]{res['split']}[/bold]")
-            console.print(table)
-            continue
-        for task in ("stance", "relation"):
-            s = res[task]
-            table = Table("label", "P", "R", "F1", "gold", "predicted")
-            for label, v in s["per_label"].items():
-                table.add_row(
-                    label, f"{v['p']:.3f}", f"{v['r']:.3f}", f"{v['f1']:.3f}",
-                    str(v["gold"]), str(v["predicted"]),
-                )  # fmt: skip
-            console.print(
-                f"[bold]{res['split']} {task}[/bold]: {s['n']} pairs, accuracy "
-                f"{s['accuracy']:.3f}, macro-F1 {s['macro_f1']:.3f}",
-                highlight=False,
-            )
-            console.print(table)
+        _print_semantics(res, sweep)
+
+
+def _print_semantics(res: dict[str, Any], sweep: bool) -> None:
+    """One split's semantics scores as tables: the threshold sweep, or per label."""
+    if sweep:
+        table = Table("threshold", "contradicts P", "contradicts R", "stance macro-F1")
+        for c, s in zip(res["contradicts"], res["stance"], strict=True):
+            table.add_row(
+                f"{c['threshold']:.2f}", f"{c['p']:.3f}", f"{c['r']:.3f}",
+                f"{s['macro_f1']:.3f}",
+            )  # fmt: skip
+        console.print(f"[bold]{res['split']}[/bold]")
+        console.print(table)
+        return
+    for task in ("stance", "relation"):
+        s = res[task]
+        table = Table("label", "P", "R", "F1", "gold", "predicted")
+        for label, v in s["per_label"].items():
+            table.add_row(
+                label, f"{v['p']:.3f}", f"{v['r']:.3f}", f"{v['f1']:.3f}",
+                str(v["gold"]), str(v["predicted"]),
+            )  # fmt: skip
+        console.print(
+            f"[bold]{res['split']} {task}[/bold]: {s['n']} pairs, accuracy "
+            f"{s['accuracy']:.3f}, macro-F1 {s['macro_f1']:.3f}",
+            highlight=False,
+        )
+        console.print(table)

@@ -10,12 +10,12 @@ import typer
 from feint.cli.options import DEFAULT_DB_PATH, ConfigOption, DbOption
 from feint.cli.output import console, err_console
 from feint.cli.progress import StageProgress
-from feint.config import load_options
+from feint.config import Options, load_options
 from feint.errors import UsageError
-from feint.ingest import IngestReport, Metadata, ingest
+from feint.ingest import IngestReport, Metadata
 from feint.ingest.dates import parse_date
 from feint.ingest.fetch import is_url
-from feint.store import Store
+from feint.session import Session
 
 # More inputs than this get a progress bar; a handful finish before one would help.
 PROGRESS_MIN_INPUTS = 3
@@ -85,6 +85,32 @@ def ingest_cmd(
     when = parse_date(published) if published else None
     if published and when is None:
         raise UsageError(f"--published {published!r} is not a date; write it as YYYY-MM-DD.")
+    options = _options(inputs, config, fetch, allow_private, max_bytes, keep_furniture)
+    stdin = typer.get_binary_stream("stdin") if "-" in inputs else None
+    with Session.open(db, options) as case, StageProgress() as progress:
+
+        def advance(done: int, total: int, name: str) -> None:
+            if total > PROGRESS_MIN_INPUTS:
+                progress.update("ingest", done, total, description=_short(name))
+
+        report = case.ingest(inputs, Metadata(outlet, when, url), stdin=stdin, progress=advance)
+        progress.finished(
+            "ingest", f"{report.ingested} new document(s) from {report.inputs} input(s)"
+        )
+    print_summary(report, db)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _options(
+    inputs: list[str],
+    config: Path | None,
+    fetch: bool,
+    allow_private: bool,
+    max_bytes: int | None,
+    keep_furniture: bool,
+) -> Options:
+    """The options from the config file and the flags, once the flags make sense."""
     urls = [i for i in inputs if is_url(i)]
     if urls and not fetch:
         raise UsageError(
@@ -93,7 +119,7 @@ def ingest_cmd(
         )
     if max_bytes is not None and max_bytes <= 0:
         raise UsageError("--max-bytes must be a positive number of bytes.")
-    options = load_options(
+    return load_options(
         config,
         ingest={
             "max_bytes": max_bytes,
@@ -102,27 +128,6 @@ def ingest_cmd(
             "remove_furniture": False if keep_furniture else None,
         },
     )
-    stdin = typer.get_binary_stream("stdin") if "-" in inputs else None
-    with Store.open(db) as store, StageProgress() as progress:
-
-        def advance(done: int, total: int, name: str) -> None:
-            if total > PROGRESS_MIN_INPUTS:
-                progress.update("ingest", done, total, description=_short(name))
-
-        report = ingest(
-            store,
-            inputs,
-            options.ingest,
-            Metadata(outlet, when, url),
-            stdin=stdin,
-            progress=advance,
-        )
-        progress.finished(
-            "ingest", f"{report.ingested} new document(s) from {report.inputs} input(s)"
-        )
-    print_summary(report, db)
-    if not report.ok:
-        raise typer.Exit(1)
 
 
 def print_summary(report: IngestReport, db: Path | str) -> None:
