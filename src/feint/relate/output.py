@@ -64,30 +64,12 @@ def write(
     stances, relations and open pairs; the tension rows of ``out.moved`` claims; the
     propositions written again or left empty. Then the new rows go in.
     """
-    claims, props = out.claims, out.props
+    claims = out.claims
     rows = sorted(set(out.new) | set(out.stance_rows))
-    claim_rows: list[list[Any]] = []
-    for r in rows:
-        c = claims[r]
-        st, sc, conf = out.stance_rows.get(r, (None, None, None))
-        f = out.frames[r]
-        claim_rows.append(
-            [
-                c.claim_id, c.attr_id, c.source_id, c.channel, out.proposition_of.get(r),
-                st, sc, conf, c.content_hash, f.actor, f.when, f.polarity, f.event,
-            ]
-        )  # fmt: skip
+    claim_rows = _claim_rows(out, rows)
     # Known claims that had no frame (a store related before version 9) get theirs.
     backfill = sorted(set(out.framed) - set(rows))
-    prop_rows = [
-        [
-            pid,
-            claims[props[pid].label].content,
-            len(props[pid].members),
-            claims[props[pid].label].claim_id,
-        ]
-        for pid in sorted(out.touched)
-    ]
+    prop_rows = _proposition_rows(out)
     relations = out.relations + out.tension
     fresh = sorted(out.fresh)
     with store.transaction() as conn:
@@ -96,40 +78,9 @@ def write(
         _delete_touching(conn, "relations", fresh, ("claim_a", "claim_b"))
         _delete_touching(conn, "open_pairs", fresh, ("claim_a", "claim_b"))
         _delete_touching(conn, "relations", out.moved, ("claim_a", "claim_b"), "kind = 'tension'")
-        store.insert_rows(
-            "claims",
-            (
-                "claim_id",
-                "attr_id",
-                "source_id",
-                "channel",
-                "proposition_id",
-                "stance",
-                "stance_score",
-                "confidence",
-                "content_hash",
-                "frame_actor",
-                "frame_time",
-                "frame_polarity",
-                "frame_event",
-            ),
-            claim_rows,
-        )
+        store.insert_rows("claims", _CLAIM_COLUMNS, claim_rows)
         if backfill:
-            conn.execute(
-                "UPDATE claims SET frame_actor = f.actor, frame_time = f.t, "
-                "frame_polarity = f.pol, frame_event = f.ev FROM (SELECT "
-                "unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS actor, "
-                "unnest(?::DATE[]) AS t, unnest(?::VARCHAR[]) AS pol, "
-                "unnest(?::BOOLEAN[]) AS ev) f WHERE claims.claim_id = f.id",
-                [
-                    [claims[r].claim_id for r in backfill],
-                    [out.frames[r].actor for r in backfill],
-                    [out.frames[r].when for r in backfill],
-                    [out.frames[r].polarity for r in backfill],
-                    [out.frames[r].event for r in backfill],
-                ],
-            )
+            _backfill_frames(conn, out, backfill)
         store.delete_where_in("propositions", "proposition_id", sorted(out.touched | out.emptied))
         store.insert_rows(
             "propositions", ("proposition_id", "label", "size", "label_claim"), prop_rows
@@ -150,19 +101,96 @@ def write(
                 ],
                 on_conflict_skip=True,
             )
-        run = store.query("SELECT coalesce(max(run_id), 0) + 1 FROM relate_runs").rows[0][0]
-        store.insert_rows(
-            "relate_runs",
-            ("run_id", "finished_at", "judge", "embed_model", "k", "new_claims", "relations"),
+        _record_run(store, options, embed_name, judge_name, len(out.new), len(relations))
+
+
+_CLAIM_COLUMNS = (
+    "claim_id",
+    "attr_id",
+    "source_id",
+    "channel",
+    "proposition_id",
+    "stance",
+    "stance_score",
+    "confidence",
+    "content_hash",
+    "frame_actor",
+    "frame_time",
+    "frame_polarity",
+    "frame_event",
+)
+
+
+def _claim_rows(out: Output, rows: list[int]) -> list[list[Any]]:
+    """The claims rows (``_CLAIM_COLUMNS``) of ``rows``."""
+    claim_rows: list[list[Any]] = []
+    for r in rows:
+        c = out.claims[r]
+        st, sc, conf = out.stance_rows.get(r, (None, None, None))
+        f = out.frames[r]
+        claim_rows.append(
             [
-                [
-                    run,
-                    datetime.now(UTC).replace(tzinfo=None),
-                    judge_name,
-                    embed_name,
-                    options.k,
-                    len(out.new),
-                    len(relations),
-                ]
-            ],
-        )
+                c.claim_id, c.attr_id, c.source_id, c.channel, out.proposition_of.get(r),
+                st, sc, conf, c.content_hash, f.actor, f.when, f.polarity, f.event,
+            ]
+        )  # fmt: skip
+    return claim_rows
+
+
+def _proposition_rows(out: Output) -> list[list[Any]]:
+    """(id, label, size, label claim) of each proposition written again."""
+    claims, props = out.claims, out.props
+    return [
+        [
+            pid,
+            claims[props[pid].label].content,
+            len(props[pid].members),
+            claims[props[pid].label].claim_id,
+        ]
+        for pid in sorted(out.touched)
+    ]
+
+
+def _backfill_frames(conn: duckdb.DuckDBPyConnection, out: Output, rows: list[int]) -> None:
+    """Store the frames of ``rows``, claims already stored (in a transaction)."""
+    conn.execute(
+        "UPDATE claims SET frame_actor = f.actor, frame_time = f.t, "
+        "frame_polarity = f.pol, frame_event = f.ev FROM (SELECT "
+        "unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS actor, "
+        "unnest(?::DATE[]) AS t, unnest(?::VARCHAR[]) AS pol, "
+        "unnest(?::BOOLEAN[]) AS ev) f WHERE claims.claim_id = f.id",
+        [
+            [out.claims[r].claim_id for r in rows],
+            [out.frames[r].actor for r in rows],
+            [out.frames[r].when for r in rows],
+            [out.frames[r].polarity for r in rows],
+            [out.frames[r].event for r in rows],
+        ],
+    )
+
+
+def _record_run(
+    store: Store,
+    options: RelateOptions,
+    embed_name: str,
+    judge_name: str,
+    new_claims: int,
+    relations: int,
+) -> None:
+    """Add the run's row to ``relate_runs`` (in the caller's transaction)."""
+    run = store.query("SELECT coalesce(max(run_id), 0) + 1 FROM relate_runs").rows[0][0]
+    store.insert_rows(
+        "relate_runs",
+        ("run_id", "finished_at", "judge", "embed_model", "k", "new_claims", "relations"),
+        [
+            [
+                run,
+                datetime.now(UTC).replace(tzinfo=None),
+                judge_name,
+                embed_name,
+                options.k,
+                new_claims,
+                relations,
+            ]
+        ],
+    )
