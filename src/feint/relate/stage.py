@@ -37,7 +37,7 @@ import numpy as np
 
 from feint.config import RelateOptions
 from feint.errors import UsageError
-from feint.relate.claims import Claim, load_claims, outdated_claims
+from feint.relate.claims import Claim, Outdated, load_claims, outdated_claims
 from feint.relate.embed import Embedder, SentenceTransformerEmbedder, embed_cached
 from feint.relate.frames import Frame, FrameInput, FrameReader, same_actor
 from feint.relate.judge import Judge, check_spec, get_judge
@@ -109,23 +109,12 @@ def relate(
     question = " ".join(question.split()) if question else None
     report = RelateReport()
     if force:
-        with store.transaction() as conn:
-            for table in ("propositions", "relations", "open_pairs", "stances"):
-                store.clear(table)
-            # Every claim but the statements context coded (their attr_id is an event).
-            conn.execute("DELETE FROM claims WHERE attr_id NOT IN (SELECT event_id FROM events)")
-    claims = load_claims(store)
-    report.claims = len(claims)
-    outdated = outdated_claims(store, claims)
-    if outdated.unhashed:
-        _stamp_hashes(store, outdated.unhashed)
-    report.removed_claims, report.redone_claims = len(outdated.gone), len(outdated.changed)
-    known = {k: v for k, v in _known_claims(store).items() if k not in outdated.claim_ids}
-    new = [i for i, c in enumerate(claims) if c.claim_id not in known]
-    report.new_claims = len(new)
-    fresh = {claims[i].claim_id for i in new} | outdated.gone  # their old rows all go
-    asked = _unasked(store, question, claims, fresh)
-    if not new and not asked and not outdated.gone:
+        _forget_claims(store)
+    run = _pending(store, options, question)
+    report.claims, report.new_claims = len(run.claims), len(run.new)
+    report.removed_claims = len(run.outdated.gone)
+    report.redone_claims = len(run.outdated.changed)
+    if not run.new and not run.asked and not run.outdated.gone:
         report.propositions = _count(store, "propositions")
         return report
     judge = judge or get_judge(options.judge)
@@ -136,89 +125,258 @@ def relate(
     )
     step = _stepper(progress)
     reader = frame_reader or FrameReader.load(options.frame_model)
-    frames, framed = _frames(store, claims, known, reader)
+    _relate_pending(run, judge, referee, embedder, reader, step, report)
+    return report
+
+
+@dataclass(slots=True)
+class _Run:
+    """The claims one ``relate`` call finds, and what it must redo of them (rows index
+    ``claims``)."""
+
+    store: Store
+    options: RelateOptions
+    question: str | None
+    claims: list[Claim]
+    outdated: Outdated
+    known: dict[str, str | None]  # stored claims that stay: claim id -> proposition id
+    new: list[int]  # claims to make (redone claims included)
+    fresh: set[str]  # claim ids whose old rows all go
+    asked: list[int]  # rows with no stance toward the question yet
+    by_row: dict[str, int]  # claim id -> row
+
+
+@dataclass(slots=True)
+class _Space:
+    """What the models read of every claim: its frame, its embedding and its nearest
+    neighbours; and the question's frame."""
+
+    frames: list[Frame]
+    framed: list[int]  # rows whose frame was read now (to store)
+    question_frame: Frame | None
+    vectors: np.ndarray
+    embedded: int  # claims embedded now (not found in the cache)
+    neighbours: np.ndarray
+    sims: np.ndarray
+
+
+@dataclass(slots=True)
+class _Propositions:
+    """The run's propositions over rows, and which of them it writes."""
+
+    props: dict[str, Cluster]
+    touched: set[str]  # to write again: founded, grown, shrunk or unlabelled
+    emptied: set[str]  # left with no member
+    founded: int = 0  # new in this run
+
+
+def _forget_claims(store: Store) -> None:
+    """Delete relate's claims, propositions, relations and stances (``force``)."""
+    with store.transaction() as conn:
+        for table in ("propositions", "relations", "open_pairs", "stances"):
+            store.clear(table)
+        # Every claim but the statements context coded (their attr_id is an event).
+        conn.execute("DELETE FROM claims WHERE attr_id NOT IN (SELECT event_id FROM events)")
+
+
+def _pending(store: Store, options: RelateOptions, question: str | None) -> _Run:
+    """The store's claims and which of them are new, outdated or not yet asked the
+    question; claims from before schema 7 are stamped with their hash on the way."""
+    claims = load_claims(store)
+    outdated = outdated_claims(store, claims)
+    if outdated.unhashed:
+        _stamp_hashes(store, outdated.unhashed)
+    known = {k: v for k, v in _known_claims(store).items() if k not in outdated.claim_ids}
+    new = [i for i, c in enumerate(claims) if c.claim_id not in known]
+    fresh = {claims[i].claim_id for i in new} | outdated.gone  # their old rows all go
+    asked = _unasked(store, question, claims, fresh)
+    by_row = {c.claim_id: i for i, c in enumerate(claims)}
+    return _Run(store, options, question, claims, outdated, known, new, fresh, asked, by_row)
+
+
+def _relate_pending(
+    run: _Run,
+    judge: Judge,
+    referee: Judge | None,
+    embedder: Embedder,
+    reader: FrameReader,
+    step: Callable[[str], Callable[[int, int], None]],
+    report: RelateReport,
+) -> None:
+    """Frame, embed, cluster, stance and relate what ``run`` must redo, and write it."""
+    space = _read_claims(run, reader, embedder, step)
+    report.embedded = space.embedded
+    placed = _propositions(run, space)
+    report.propositions, report.new_propositions = len(placed.props), placed.founded
+    proposition_of = {row: pid for pid, cl in placed.props.items() for row in cl.members}
+    stance_rows = _label_stances(run, space, placed, proposition_of, judge, step("stance"))
+    question_rows = _question_stances(run, space, judge)
+    report.question_stances.update(st for st, _, _, _ in question_rows.values())
+    stances = _stance_lookup(run, placed.props, proposition_of, stance_rows, question_rows)
+    relations, judged, report.other_actor_pairs = _judge_pairs(
+        run, space, stances, judge, referee, step("relations")
+    )
+    report.judged_pairs = len(judged)
+    decided = {frozenset((r.claim_a, r.claim_b)) for r in relations if r.kind != "tension"}
+    open_pairs = [  # judged, and neither contradicting nor corroborating
+        (run.claims[i].claim_id, run.claims[j].claim_id)
+        for i, j, _ in judged
+        if frozenset((run.claims[i].claim_id, run.claims[j].claim_id)) not in decided
+    ]
+    # Old claims whose stances moved: their open pairs' tension again, without the judge.
+    moved = (set(run.asked) | set(stance_rows)) - set(run.new)
+    tension = _retension(
+        run.store,
+        run.claims,
+        run.by_row,
+        moved,
+        set(run.new),
+        stances,
+        judge.name,
+        run.options.tension_min,
+    )
+    report.relations.update(r.kind for r in relations + tension)
+    output = Output(
+        claims=run.claims,
+        new=run.new,
+        props=placed.props,
+        touched=placed.touched,
+        emptied=placed.emptied,
+        fresh=run.fresh,
+        proposition_of=proposition_of,
+        stance_rows=stance_rows,
+        relations=relations,
+        open_pairs=open_pairs,
+        moved=[run.claims[r].claim_id for r in sorted(moved)],
+        tension=tension,
+        question=run.question,
+        question_rows=question_rows,
+        frames=space.frames,
+        framed=space.framed,
+    )
+    write(run.store, output, run.options, embedder.name, judge.name)
+
+
+def _read_claims(
+    run: _Run,
+    reader: FrameReader,
+    embedder: Embedder,
+    step: Callable[[str], Callable[[int, int], None]],
+) -> _Space:
+    """Every claim's frame, embedding (cached in the store) and nearest neighbours."""
+    frames, framed = _frames(run.store, run.claims, run.known, reader)
     step("frames")(1, 1)
-    question_frame = reader.read(FrameInput(question)) if question else None
-    vectors, report.embedded = embed_cached(
-        store, embedder, [c.content for c in claims], progress=step("embed")
+    question_frame = reader.read(FrameInput(run.question)) if run.question else None
+    vectors, embedded = embed_cached(
+        run.store, embedder, [c.content for c in run.claims], progress=step("embed")
     )
     # Three times k neighbours, so that k remain once those about another actor are
-    # dropped (candidates below).
-    neighbours, sims = knn(vectors, max(3 * options.k, options.cluster_k))
+    # dropped (candidates, ``_judge_pairs``).
+    neighbours, sims = knn(vectors, max(3 * run.options.k, run.options.cluster_k))
     step("neighbours")(1, 1)
-    by_row = {c.claim_id: i for i, c in enumerate(claims)}
+    return _Space(frames, framed, question_frame, vectors, embedded, neighbours, sims)
 
-    # Propositions: new claims join the nearest existing one, or found new ones. Those
-    # that lost a member to extraction get their label and size again; empty ones go.
-    props, unlabelled = _existing_propositions(store, known, by_row)
-    touched = unlabelled | (set(outdated.propositions) & props.keys())
-    emptied = set(outdated.propositions) - props.keys()
-    if new:
-        pids = list(props)
-        centres = np.array([central(vectors, props[p].members)[1] for p in pids], dtype=np.float32)
-        joined, _ = join_existing(
-            vectors[new], centres.reshape(-1, vectors.shape[1]), options.proposition_threshold
-        )
-        loose = []
-        for row, target in zip(new, joined, strict=True):
-            if target >= 0:
-                props[pids[target]].members.append(row)
-                touched.add(pids[target])
-            else:
-                loose.append(row)
-        next_id = _next_proposition_number(store)
-        for cluster in communities(neighbours, sims, options.proposition_threshold, loose):
-            pid = f"P{next_id:05d}"
-            next_id += 1
-            props[pid] = cluster
-            touched.add(pid)
-            report.new_propositions += 1
-    report.propositions = len(props)
 
-    # Stances toward each claim's proposition label (re-judged where a label moved).
-    proposition_of = {row: pid for pid, cl in props.items() for row in cl.members}
-    restance: list[int] = list(new)
-    for pid in touched:
+def _propositions(run: _Run, space: _Space) -> _Propositions:
+    """Propositions: new claims join the nearest existing one, or found new ones. Those
+    that lost a member to extraction get their label and size again; empty ones go.
+    Labels are chosen later (``_label_stances``)."""
+    props, unlabelled = _existing_propositions(run.store, run.known, run.by_row)
+    placed = _Propositions(
+        props,
+        touched=unlabelled | (set(run.outdated.propositions) & props.keys()),
+        emptied=set(run.outdated.propositions) - props.keys(),
+    )
+    if not run.new:
+        return placed
+    vectors, threshold = space.vectors, run.options.proposition_threshold
+    pids = list(props)
+    centres = np.array([central(vectors, props[p].members)[1] for p in pids], dtype=np.float32)
+    joined, _ = join_existing(vectors[run.new], centres.reshape(-1, vectors.shape[1]), threshold)
+    loose = []
+    for row, target in zip(run.new, joined, strict=True):
+        if target >= 0:
+            props[pids[target]].members.append(row)
+            placed.touched.add(pids[target])
+        else:
+            loose.append(row)
+    next_id = _next_proposition_number(run.store)
+    for cluster in communities(space.neighbours, space.sims, threshold, loose):
+        pid = f"P{next_id:05d}"
+        next_id += 1
+        props[pid] = cluster
+        placed.touched.add(pid)
+        placed.founded += 1
+    return placed
+
+
+def _label_stances(
+    run: _Run,
+    space: _Space,
+    placed: _Propositions,
+    proposition_of: dict[int, str],
+    judge: Judge,
+    progress: Callable[[int, int], None],
+) -> dict[int, tuple[str, float, float]]:
+    """Label the touched propositions, and take stances toward each claim's proposition
+    label: the new claims', and every member's where a label moved."""
+    claims, props = run.claims, placed.props
+    restance: list[int] = list(run.new)
+    for pid in placed.touched:
         cl = props[pid]
         label, _ = central(
-            vectors, cl.members, [m for m in cl.members if claims[m].states_something]
+            space.vectors, cl.members, [m for m in cl.members if claims[m].states_something]
         )
         if label != cl.label:
-            restance += [m for m in cl.members if m not in new]
+            restance += [m for m in cl.members if m not in run.new]
         cl.label = label
     stance_rows = _judge_stances(
         claims,
         restance,
         lambda r: claims[props[proposition_of[r]].label].statement,
         judge,
-        options.stance_threshold,
-        step("stance"),
-        lambda r: frames[props[proposition_of[r]].label],
-        frames,
+        run.options.stance_threshold,
+        progress,
+        lambda r: space.frames[props[proposition_of[r]].label],
+        space.frames,
     )
     for row in restance:  # the label claim supports itself by definition
         if props[proposition_of[row]].label == row:
             stance_rows[row] = ("support", 1.0, 1.0)
+    return stance_rows
 
-    question_rows: dict[int, tuple[str, float, float, str]] = {}
-    if question and question_frame is not None:
-        taken = judge_stances(
-            [(claims[r].statement, question) for r in asked],
-            [(frames[r], question_frame) for r in asked],
-            judge,
-            options.stance_threshold,
-        )
-        question_rows = {
-            r: (t.stance, t.score, t.confidence, t.why) for r, t in zip(asked, taken, strict=True)
-        }
-        report.question_stances.update(t.stance for t in taken)
 
-    # Relations among the k nearest neighbours that touch a new claim, judged.
-    on_label, on_question = _stances_by_row(store, claims, by_row, props, fresh)
+def _question_stances(
+    run: _Run, space: _Space, judge: Judge
+) -> dict[int, tuple[str, float, float, str]]:
+    """(stance, score, confidence, why) toward the question of the rows not yet asked."""
+    if not run.question or space.question_frame is None:
+        return {}
+    taken = judge_stances(
+        [(run.claims[r].statement, run.question) for r in run.asked],
+        [(space.frames[r], space.question_frame) for r in run.asked],
+        judge,
+        run.options.stance_threshold,
+    )
+    return {
+        r: (t.stance, t.score, t.confidence, t.why) for r, t in zip(run.asked, taken, strict=True)
+    }
+
+
+def _stance_lookup(
+    run: _Run,
+    props: dict[str, Cluster],
+    proposition_of: dict[int, str],
+    stance_rows: dict[int, tuple[str, float, float]],
+    question_rows: dict[int, tuple[str, float, float, str]],
+) -> StanceOf:
+    """Each row's stances, stored or taken now, as the relation rules read them:
+    (hypothesis, stance, score) toward its proposition and every question asked."""
+    on_label, on_question = _stances_by_row(run.store, run.claims, run.by_row, props, run.fresh)
     for row, (st, sc, _) in stance_rows.items():
-        on_label[row] = (claims[props[proposition_of[row]].label].content, st, sc)
+        on_label[row] = (run.claims[props[proposition_of[row]].label].content, st, sc)
     for row, (st, sc, _, _) in question_rows.items():
-        on_question.setdefault(row, {})[question or ""] = (st, sc)
+        on_question.setdefault(row, {})[run.question or ""] = (st, sc)
 
     def stances(r: int) -> list[tuple[str, str, float]]:
         # The proposition first, then the questions in a fixed order: a pair's tension
@@ -226,55 +384,32 @@ def relate(
         own = [on_label[r]] if r in on_label else []
         return own + [(q, st, sc) for q, (st, sc) in sorted(on_question.get(r, {}).items())]
 
-    near, near_sims, report.other_actor_pairs = same_actor_neighbours(
-        neighbours, sims, frames, options.k
+    return stances
+
+
+def _judge_pairs(
+    run: _Run,
+    space: _Space,
+    stances: StanceOf,
+    judge: Judge,
+    referee: Judge | None,
+    progress: Callable[[int, int], None],
+) -> tuple[list[Relation], list[tuple[int, int, float]], int]:
+    """Relations among the k nearest neighbours that touch a new claim, judged; the
+    pairs judged; and how many near neighbours were passed over as about another
+    actor."""
+    options = run.options
+    near, near_sims, other_actor = same_actor_neighbours(
+        space.neighbours, space.sims, space.frames, options.k
     )
-    pairs = candidate_pairs(near, near_sims, options.candidate_min_similarity, set(new))
+    pairs = candidate_pairs(near, near_sims, options.candidate_min_similarity, set(run.new))
     policy = Policy(
         options.contradiction_threshold, options.frame_window_days, referee, options.tension_min
     )
     relations, judged = relate_pairs(
-        claims, pairs, judge, stances, frames=frames, policy=policy, progress=step("relations")
+        run.claims, pairs, judge, stances, frames=space.frames, policy=policy, progress=progress
     )
-    report.judged_pairs = len(judged)
-    decided = {frozenset((r.claim_a, r.claim_b)) for r in relations if r.kind != "tension"}
-    open_pairs = [  # judged, and neither contradicting nor corroborating
-        (claims[i].claim_id, claims[j].claim_id)
-        for i, j, _ in judged
-        if frozenset((claims[i].claim_id, claims[j].claim_id)) not in decided
-    ]
-    # Old claims whose stances moved: their open pairs' tension again, without the judge.
-    moved = (set(asked) | set(stance_rows)) - set(new)
-    tension = _retension(
-        store, claims, by_row, moved, set(new), stances, judge.name, options.tension_min
-    )
-    report.relations.update(r.kind for r in relations + tension)
-
-    write(
-        store,
-        Output(
-            claims=claims,
-            new=new,
-            props=props,
-            touched=touched,
-            emptied=emptied,
-            fresh=fresh,
-            proposition_of=proposition_of,
-            stance_rows=stance_rows,
-            relations=relations,
-            open_pairs=open_pairs,
-            moved=[claims[r].claim_id for r in sorted(moved)],
-            tension=tension,
-            question=question,
-            question_rows=question_rows,
-            frames=frames,
-            framed=framed,
-        ),
-        options,
-        embedder.name,
-        judge.name,
-    )
-    return report
+    return relations, judged, other_actor
 
 
 def same_actor_neighbours(
