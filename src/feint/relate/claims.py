@@ -12,22 +12,35 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Final
 
 from feint.store import Store
 
-CHANNELS: Final = ("private_anonymous", "public_official", "media", "analyst", "unresolved")
+
+class Channel(StrEnum):
+    """How a claim reached the public (the module docstring says what each means)."""
+
+    PRIVATE_ANONYMOUS = "private_anonymous"
+    PUBLIC_OFFICIAL = "public_official"
+    MEDIA = "media"
+    ANALYST = "analyst"
+    UNRESOLVED = "unresolved"  # "he said" with no one named: neither anonymous nor on record
+
+
+CHANNELS: Final[tuple[str, ...]] = tuple(c.value for c in Channel)
+"""The channels in the order reports list them (the stored values)."""
 
 # Source kind -> channel. Unnamed officials speak privately when someone relays them
 # ("officials told Reuters"); unrelayed ("officials said") they speak on the record.
 _CHANNEL_OF_KIND: Final = {
-    "anonymous": "private_anonymous",
-    "named_official": "public_official",
-    "official_body": "public_official",
-    "media": "media",
-    "named_person": "media",
-    "document": "media",
-    "analyst": "analyst",
+    "anonymous": Channel.PRIVATE_ANONYMOUS.value,
+    "named_official": Channel.PUBLIC_OFFICIAL.value,
+    "official_body": Channel.PUBLIC_OFFICIAL.value,
+    "media": Channel.MEDIA.value,
+    "named_person": Channel.MEDIA.value,
+    "document": Channel.MEDIA.value,
+    "analyst": Channel.ANALYST.value,
 }
 _ANONYMOUS: Final = frozenset({"anonymous", "anonymous_official"})
 # A content of one or two words ("a truce", "further doubt") names a topic but states
@@ -48,12 +61,12 @@ def channel_of(kind: str | None, *, relayed: bool, relayed_by_anonymous: bool) -
             "sources say Shoigu told them ...": what a named official said in private.
     """
     if kind == "unresolved":
-        return "unresolved"  # "he said" with no one named: neither anonymous nor on record
+        return Channel.UNRESOLVED.value
     if kind == "anonymous_official":
-        return "private_anonymous" if relayed else "public_official"
+        return (Channel.PRIVATE_ANONYMOUS if relayed else Channel.PUBLIC_OFFICIAL).value
     if kind in ("named_official", "official_body") and relayed_by_anonymous:
-        return "private_anonymous"
-    return _CHANNEL_OF_KIND.get(kind or "", "media")
+        return Channel.PRIVATE_ANONYMOUS.value
+    return _CHANNEL_OF_KIND.get(kind or "", Channel.MEDIA.value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,11 +30,11 @@ from typing import IO, Any, Final, TypeVar
 from feint import __version__
 from feint.assess.timing import supporting_claims
 from feint.errors import UsageError
+from feint.relate.claims import CHANNELS as CHANNELS  # the report lists channels in this order
 from feint.report import entities
 from feint.report.labels import evidence_label
 from feint.store import Store
 
-CHANNELS = ("private_anonymous", "public_official", "media", "analyst", "unresolved")
 RATING_ORDER = ("CC", "C", "N", "I", "II", "NA")
 T = TypeVar("T")
 BATCH: Final = 2_000
