@@ -23,7 +23,7 @@ from feint.config import IngestOptions
 from feint.ingest import ingest
 from feint.ingest.inputs import InputRef, expand_inputs
 from feint.ingest.readers import read_ref
-from feint.ingest.records import Extracted, Item, Rejected
+from feint.ingest.records import Extracted, Item, RejectedItem
 from feint.store import Store
 
 
@@ -107,7 +107,7 @@ def test_deeply_nested_json_is_a_rejected_row_not_a_bug(tmp_path: Path) -> None:
     got = _read(lines)
     assert isinstance(got[0], Extracted)
     for bad in (got[1], *_read(whole), *_read(meta)):
-        assert isinstance(bad, Rejected), bad
+        assert isinstance(bad, RejectedItem), bad
         assert "bug in feint" not in bad.reason
         assert "nested" in bad.reason
     assert got[1].source_path == f"{lines}:2"
@@ -146,7 +146,7 @@ def test_an_unterminated_csv_quote_rejects_its_row_and_keeps_the_rest(
     path = tmp_path / "broken.csv"
     path.write_text("text,title\n" + body.format(*texts), "utf-8")
     got = _read(path)
-    bad = [i for i in got if isinstance(i, Rejected)]
+    bad = [i for i in got if isinstance(i, RejectedItem)]
     good = [i for i in got if isinstance(i, Extracted)]
     assert len(bad) == 1
     assert bad[0].source_path == f"{path}:2"
@@ -289,7 +289,7 @@ def test_a_corrupt_warc_gz_record_is_named(tmp_path: Path) -> None:
     bad.write_bytes(bytes(data))
     got = _read(bad)
     assert isinstance(got[0], Extracted)
-    [rejected] = [i for i in got if isinstance(i, Rejected)]
+    [rejected] = [i for i in got if isinstance(i, RejectedItem)]
     assert f"byte offset {offsets[1]:,}" in rejected.reason and str(bad) in rejected.reason
 
 

@@ -15,7 +15,7 @@ from warcio.warcwriter import WARCWriter
 from feint.config import IngestOptions
 from feint.ingest.inputs import InputRef
 from feint.ingest.readers import detect_format, read_ref
-from feint.ingest.records import Extracted, Item, Rejected
+from feint.ingest.records import Extracted, Item, RejectedItem
 
 
 def _read(path: Path, **options: object) -> list[Item]:
@@ -45,7 +45,7 @@ def test_html_without_an_article_is_rejected_by_name(tmp_path: Path) -> None:
         "utf-8",
     )
     [item] = _read(page)
-    assert isinstance(item, Rejected)
+    assert isinstance(item, RejectedItem)
     assert str(page) in item.reason and "no article text" in item.reason
 
 
@@ -56,9 +56,14 @@ def test_jsonl_with_a_broken_line_keeps_the_good_ones(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
     path.write_text("\n".join(lines), "utf-8")
     got = _read(path)
-    assert [type(i).__name__ for i in got] == ["Extracted", "Rejected", "Extracted", "Extracted"]
+    assert [type(i).__name__ for i in got] == [
+        "Extracted",
+        "RejectedItem",
+        "Extracted",
+        "Extracted",
+    ]
     bad = got[1]
-    assert isinstance(bad, Rejected) and bad.source_path == f"{path}:2"
+    assert isinstance(bad, RejectedItem) and bad.source_path == f"{path}:2"
     assert f"{path}:2" in bad.reason and "not valid JSON" in bad.reason
     good = got[0]
     assert isinstance(good, Extracted)
@@ -70,7 +75,7 @@ def test_csv_needs_a_text_column(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     path.write_text("body,outlet\nhello,x\n", "utf-8")
     [item] = _read(path)
-    assert isinstance(item, Rejected) and "no 'text' column" in item.reason
+    assert isinstance(item, RejectedItem) and "no 'text' column" in item.reason
     assert "body, outlet" in item.reason
 
 
@@ -116,7 +121,7 @@ def test_rss_and_atom_entries_become_items(tmp_path: Path) -> None:
     assert isinstance(got[0], Extracted) and got[0].text == item["text"]
     assert got[0].outlet == "Example Wire" and got[0].url == "https://wire.example/a"
     assert got[0].published is not None and got[0].published.isoformat() == "2022-03-29"
-    assert isinstance(got[1], Rejected) and "no summary or content" in got[1].reason
+    assert isinstance(got[1], RejectedItem) and "no summary or content" in got[1].reason
     assert "--fetch" in got[1].reason
     [entry] = _read(atom)
     assert isinstance(entry, Extracted) and entry.text == item["text"]
@@ -127,7 +132,7 @@ def test_xml_that_is_not_a_feed_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "data.xml"
     path.write_text("<?xml version='1.0'?><catalog><book>x</book></catalog>", "utf-8")
     [item] = _read(path)
-    assert isinstance(item, Rejected) and "not an RSS or Atom feed" in item.reason
+    assert isinstance(item, RejectedItem) and "not an RSS or Atom feed" in item.reason
 
 
 def _warc(path: Path, pages: list[tuple[str, str]], gz: bool) -> None:
@@ -178,7 +183,7 @@ def test_damaged_warc_keeps_what_was_read(tmp_path: Path) -> None:
         damaged = tmp_path / "damaged.warc.gz"
         damaged.write_bytes(cut + tail)
         got = _read(damaged)
-        assert isinstance(got[-1], Rejected) and "damaged" in got[-1].reason
+        assert isinstance(got[-1], RejectedItem) and "damaged" in got[-1].reason
         assert str(damaged) in got[-1].reason
         assert isinstance(got[0], Extracted) and "Fomin" in got[0].text
 
@@ -187,7 +192,7 @@ def test_oversized_file_is_rejected_unread(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_text("word " * 3000, "utf-8")
     [item] = _read(path, max_bytes=10_000)
-    assert isinstance(item, Rejected)
+    assert isinstance(item, RejectedItem)
     assert "too large" in item.reason and "--max-bytes" in item.reason
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from feint.relate.frames import Frame
-from feint.relate.judge import Judgement
+from feint.relate.judge import NliVerdict
 from feint.relate.stance import judge_stances
 
 
@@ -18,12 +18,12 @@ class _Counting:
         self.lean = lean
         self.read: list[tuple[str, str]] = []
 
-    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
+    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[NliVerdict]:
         self.read += pairs
         out = []
         for premise, _ in pairs:
             e = self.lean[premise]
-            out.append(Judgement({"entailment": e, "neutral": 0.1, "contradiction": 0.9 - e}))
+            out.append(NliVerdict({"entailment": e, "neutral": 0.1, "contradiction": 0.9 - e}))
         return out
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from feint.relate.claims import Claim, channel_of
 from feint.relate.frames import Frame
-from feint.relate.judge import Judgement, get_judge
+from feint.relate.judge import NliVerdict, get_judge
 from feint.relate.neighbours import knn
 from feint.relate.propositions import central, communities, join_existing
 from feint.relate.relations import Policy, candidate_pairs, common_origin, relate_pairs
@@ -215,11 +215,11 @@ class _Fixed:
     def __init__(self, p_clash: dict[str, float]) -> None:
         self.p_clash = p_clash
 
-    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
+    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[NliVerdict]:
         out = []
         for premise, hypothesis in pairs:
             c = self.p_clash.get(premise) or self.p_clash.get(hypothesis) or 0.1
-            out.append(Judgement({"entailment": 0.0, "neutral": 1 - c, "contradiction": c}))
+            out.append(NliVerdict({"entailment": 0.0, "neutral": 1 - c, "contradiction": c}))
         return out
 
 

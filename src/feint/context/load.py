@@ -25,7 +25,7 @@ from typing import Final
 
 import duckdb
 
-from feint.context.readers import Decision, Event, Rejected, read_decisions, read_events
+from feint.context.readers import Decision, Event, RejectedRow, read_decisions, read_events
 from feint.store import Store
 
 ProgressFn = Callable[[int, int], None]
@@ -52,20 +52,20 @@ class ContextReport:
     statements: int = 0
     decisions: int = 0
     unchanged: int = 0
-    rejected: list[Rejected] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
 
 
-def _read_text(path: str) -> str | Rejected:
+def _read_text(path: str) -> str | RejectedRow:
     try:
         return Path(path).read_text("utf-8")
     except FileNotFoundError:
-        return Rejected(path, "no such file; check the path")
+        return RejectedRow(path, "no such file; check the path")
     except IsADirectoryError:
-        return Rejected(path, "a folder, not a file; name the CSV or TSV inside")
+        return RejectedRow(path, "a folder, not a file; name the CSV or TSV inside")
     except UnicodeDecodeError:
-        return Rejected(path, "not UTF-8 text; export the file as UTF-8 CSV")
+        return RejectedRow(path, "not UTF-8 text; export the file as UTF-8 CSV")
     except OSError as e:
-        return Rejected(path, f"cannot be read ({e.strerror})")
+        return RejectedRow(path, f"cannot be read ({e.strerror})")
 
 
 def load_context(
@@ -80,14 +80,14 @@ def load_context(
     jobs = [(p, "events") for p in events] + [(p, "decisions") for p in decisions]
     for done, (path, what) in enumerate(jobs, start=1):
         text = _read_text(path)
-        rows: list[Event | Decision | Rejected]
-        if isinstance(text, Rejected):
+        rows: list[Event | Decision | RejectedRow]
+        if isinstance(text, RejectedRow):
             rows = [text]
         elif what == "events":
             rows = list(read_events(text, path))
         else:
             rows = list(read_decisions(text, path))
-        rejected = [r for r in rows if isinstance(r, Rejected)]
+        rejected = [r for r in rows if isinstance(r, RejectedRow)]
         with store.transaction() as conn:
             _load_events(store, [r for r in rows if isinstance(r, Event)], report)
             _load_decisions(store, [r for r in rows if isinstance(r, Decision)], report)
@@ -99,7 +99,7 @@ def load_context(
 
 
 def _replace_rejects(
-    conn: duckdb.DuckDBPyConnection, store: Store, path: str, rejected: list[Rejected]
+    conn: duckdb.DuckDBPyConnection, store: Store, path: str, rejected: list[RejectedRow]
 ) -> None:
     """The file's rejects from this reading in place of those from the last (inside a
     transaction). Its rejects are those whose origin is the path, or the path and a line."""

@@ -15,7 +15,7 @@ Event formats, told apart by their content, not their names:
 
 Decision calendars are CSVs with ``date``, ``audience``, ``decision``, ``kind``.
 
-A row that cannot be read becomes a ``Rejected`` naming the file, the line, each bad
+A row that cannot be read becomes a ``RejectedRow`` naming the file, the line, each bad
 field and why; the rows around it are read on. One rule for every format's cells:
 
 - a cell is at most ``MAX_CELL`` characters (the csv module's own default limit);
@@ -117,7 +117,7 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
-class Rejected:
+class RejectedRow:
     """A row that could not be read."""
 
     origin: str
@@ -232,8 +232,8 @@ def _column(header: list[str], i: int) -> str:
     return header[i] if i < len(header) and header[i] else f"column {i + 1}"
 
 
-def _rows(text: str, name: str) -> Iterator[tuple[str, dict[str, str]] | Rejected]:
-    """(origin, row by lower-case column name), or a Rejected, for each row of a CSV.
+def _rows(text: str, name: str) -> Iterator[tuple[str, dict[str, str]] | RejectedRow]:
+    """(origin, row by lower-case column name), or a RejectedRow, for each row of a CSV.
 
     The origin is ``name:line`` with the line the row starts on. A row with a cell over
     ``MAX_CELL``, or with more filled cells than the header has columns (an unquoted
@@ -249,7 +249,7 @@ def _rows(text: str, name: str) -> Iterator[tuple[str, dict[str, str]] | Rejecte
             try:
                 cells = next(reader, None)
             except csv.Error as e:  # not expected with the limit raised; never fatal
-                yield Rejected(f"{name}:{start}", f"malformed CSV ({e})")
+                yield RejectedRow(f"{name}:{start}", f"malformed CSV ({e})")
                 start = reader.line_num + 1
                 continue
             if cells is None:
@@ -270,7 +270,7 @@ def _rows(text: str, name: str) -> Iterator[tuple[str, dict[str, str]] | Rejecte
                     f"{len(header)} columns; quote cells that hold a comma"
                 )
             if problems:
-                yield Rejected(origin, "; ".join(problems))
+                yield RejectedRow(origin, "; ".join(problems))
                 continue
             # A short row lacks its last columns: row.get() finds them empty.
             yield origin, dict(zip(header, values, strict=False))
@@ -288,7 +288,7 @@ def _first(row: dict[str, str], *names: str) -> str:
     return _pick(row, *names)[1]
 
 
-def read_events(text: str, name: str) -> Iterator[Event | Rejected]:
+def read_events(text: str, name: str) -> Iterator[Event | RejectedRow]:
     """Events (or rejections) from an ACLED, GDELT or plain CSV file's text."""
     fmt = detect_format(text)
     if fmt == "gdelt":
@@ -296,14 +296,14 @@ def read_events(text: str, name: str) -> Iterator[Event | Rejected]:
         return
     header = set(_header(text))
     if not header & {"event_date", "date"}:
-        yield Rejected(
+        yield RejectedRow(
             name,
             "no date column: an events file needs event_date (ACLED) or date, "
             "or must be a GDELT 2.0 event file (61 tab-separated columns)",
         )
         return
     for item in _rows(text, name):
-        if isinstance(item, Rejected):
+        if isinstance(item, RejectedRow):
             yield item
             continue
         origin, row = item
@@ -316,7 +316,7 @@ def read_events(text: str, name: str) -> Iterator[Event | Rejected]:
             problems.append("an event needs an actor (actor1) and a type or notes")
         fatalities = _count("fatalities", row.get("fatalities", ""), problems)
         if problems or when is None:
-            yield Rejected(origin, "; ".join(problems))
+            yield RejectedRow(origin, "; ".join(problems))
             continue
         place = _first(row, "location", "place", "admin1", "country") or None
         sub = _first(row, "sub_event_type", "sub_type") or None
@@ -367,7 +367,7 @@ def _gdelt_problems(cols: list[str], code: str) -> list[str]:
     return problems
 
 
-def _gdelt(text: str, name: str) -> Iterator[Event | Rejected]:
+def _gdelt(text: str, name: str) -> Iterator[Event | RejectedRow]:
     # Lines end at "\n" only: str.splitlines() would also break a row at a "\x1c" or
     # "\u2028" inside a cell and misnumber every row after it.
     for line, raw in enumerate(text.split("\n"), start=1):
@@ -377,7 +377,7 @@ def _gdelt(text: str, name: str) -> Iterator[Event | Rejected]:
         origin = f"{name}:{line}"
         cols = raw.split("\t")
         if len(cols) != GDELT_COLUMNS:
-            yield Rejected(
+            yield RejectedRow(
                 origin,
                 f"a GDELT 2.0 event row has {GDELT_COLUMNS} tab-separated "
                 f"columns, this one {len(cols)}",
@@ -388,7 +388,7 @@ def _gdelt(text: str, name: str) -> Iterator[Event | Rejected]:
             continue  # neither a statement of intent nor an action: not context
         problems = _gdelt_problems(cols, code)
         if problems:
-            yield Rejected(origin, "; ".join(problems))
+            yield RejectedRow(origin, "; ".join(problems))
             continue
         raw_date = cols[_G_DATE].strip()
         actor = cols[_G_A1].strip() or "unknown actor"
@@ -410,19 +410,19 @@ def _gdelt(text: str, name: str) -> Iterator[Event | Rejected]:
         )
 
 
-def read_decisions(text: str, name: str) -> Iterator[Decision | Rejected]:
+def read_decisions(text: str, name: str) -> Iterator[Decision | RejectedRow]:
     """Decisions (or rejections) from a calendar CSV: date, audience, decision, kind."""
     header = set(_header(text))
     missing = {"date", "decision"} - header
     if missing:
-        yield Rejected(
+        yield RejectedRow(
             name,
             f"a decision calendar needs the columns date, audience, decision, "
             f"kind; missing: {', '.join(sorted(missing))}",
         )
         return
     for item in _rows(text, name):
-        if isinstance(item, Rejected):
+        if isinstance(item, RejectedRow):
             yield item
             continue
         origin, row = item
@@ -431,7 +431,7 @@ def read_decisions(text: str, name: str) -> Iterator[Decision | Rejected]:
         if not row.get("decision"):
             problems.append("the decision is empty: say what was decided")
         if problems or when is None:
-            yield Rejected(origin, "; ".join(problems))
+            yield RejectedRow(origin, "; ".join(problems))
             continue
         audience = row.get("audience") or "unknown"
         yield Decision(

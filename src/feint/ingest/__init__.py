@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from feint.ingest.pipeline import IngestReport, doc_id_for, ingest, make_document, normalise
-from feint.ingest.records import Extracted, Metadata, Rejected
+from feint.ingest.records import Extracted, Metadata, RejectedItem
 
 __all__ = [
     "Extracted",
     "IngestReport",
     "Metadata",
-    "Rejected",
+    "RejectedItem",
     "doc_id_for",
     "ingest",
     "make_document",

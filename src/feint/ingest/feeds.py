@@ -17,7 +17,7 @@ import feedparser
 from feint.errors import InputRejected
 from feint.ingest.dates import parse_date
 from feint.ingest.html import html_to_text
-from feint.ingest.records import Extracted, Item, Rejected
+from feint.ingest.records import Extracted, Item, RejectedItem
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def read_feed(data: bytes, path: str, fetch_page: PageReader | None = None) -> I
     if not entries:
         why = parsed.get("bozo_exception")
         detail = f" ({why})" if why else ""
-        yield Rejected(
+        yield RejectedItem(
             path,
             f"{path}: not an RSS/Atom feed with entries{detail}; check the file is a feed",
             "feed",
@@ -81,7 +81,7 @@ def read_feed(data: bytes, path: str, fetch_page: PageReader | None = None) -> I
                 why = "it links to no page"
             else:
                 why = "use --fetch to read the linked page"
-            yield Rejected(
+            yield RejectedItem(
                 where, f"{where}: the feed entry has no summary or content; {why}", "feed", link
             )
             continue

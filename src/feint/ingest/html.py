@@ -12,7 +12,7 @@ import trafilatura
 from lxml import etree
 
 from feint.ingest.dates import parse_date
-from feint.ingest.records import Extracted, Item, Rejected
+from feint.ingest.records import Extracted, Item, RejectedItem
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +49,11 @@ def looks_like_markup(text: str) -> bool:
 def read_html(html: str, source_path: str, url: str | None = None, fmt: str = "html") -> Item:
     """Extract the article from an HTML page.
 
-    Returns ``Rejected`` when the page has no article text (an index page, a login
+    Returns ``RejectedItem`` when the page has no article text (an index page, a login
     wall, a page built by script, an SVG image).
     """
     if is_svg(html):
-        return Rejected(source_path, f"{source_path}: {SVG_IMAGE}", fmt, url)
+        return RejectedItem(source_path, f"{source_path}: {SVG_IMAGE}", fmt, url)
     try:
         doc = trafilatura.bare_extraction(
             html,
@@ -68,7 +68,7 @@ def read_html(html: str, source_path: str, url: str | None = None, fmt: str = "h
         )
     except Exception as e:  # trafilatura raises many kinds on broken markup
         log.debug("trafilatura failed on %s", source_path, exc_info=True)
-        return Rejected(
+        return RejectedItem(
             source_path,
             f"{source_path}: the HTML could not be parsed ({type(e).__name__}: {e}); "
             "check that the file is a complete HTML page",
@@ -78,7 +78,7 @@ def read_html(html: str, source_path: str, url: str | None = None, fmt: str = "h
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
     n_words = len(text.split())
     if n_words < MIN_ARTICLE_WORDS:
-        return Rejected(
+        return RejectedItem(
             source_path,
             f"{source_path}: not an article: no article text found in the markup "
             f"({n_words} words of page "

@@ -21,7 +21,7 @@ from feint.ingest.furniture import Cleaned, remove_furniture
 from feint.ingest.inputs import expand_inputs
 from feint.ingest.language import guess_language
 from feint.ingest.readers import read_ref
-from feint.ingest.records import Extracted, Metadata, Rejected, internal_error
+from feint.ingest.records import Extracted, Metadata, RejectedItem, internal_error
 from feint.store import DocumentRow, Store
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ def make_document(item: Extracted, options: IngestOptions, metadata: Metadata) -
     if not normalise(cleaned.text):
         why = "holds only page furniture" if normalise(raw) else "is empty: it holds no text"
         return _rejected(
-            Rejected(
+            RejectedItem(
                 item.source_path,
                 f"{item.source_path}: {why}; nothing to ingest",
                 item.format,
@@ -103,7 +103,7 @@ def make_document(item: Extracted, options: IngestOptions, metadata: Metadata) -
     language = guess_language(cleaned.text, options.min_words_for_language)
     if options.english_only and language == "other":
         return _rejected(
-            Rejected(
+            RejectedItem(
                 item.source_path,
                 f"{item.source_path}: not English (too few English function words); feint's "
                 "extraction is English-only: translate it, or set english_only = false in "
@@ -190,17 +190,19 @@ def ingest(
 
 
 def _document(
-    item: Extracted | Rejected, options: IngestOptions, metadata: Metadata
+    item: Extracted | RejectedItem, options: IngestOptions, metadata: Metadata
 ) -> DocumentRow:
     """The row for one item; a failure in feint itself rejects the item, not the batch."""
-    if isinstance(item, Rejected):
+    if isinstance(item, RejectedItem):
         return _rejected(item)
     try:
         return make_document(item, options, metadata)
     except Exception as e:
         log.exception("unexpected error making a document of %s", item.source_path)
         return _rejected(
-            Rejected(item.source_path, internal_error(item.source_path, e), item.format, item.url)
+            RejectedItem(
+                item.source_path, internal_error(item.source_path, e), item.format, item.url
+            )
         )
 
 
@@ -241,7 +243,7 @@ def _route(
     return dup  # already stored from an earlier run: the insert skips it
 
 
-def _rejected(item: Rejected) -> DocumentRow:
+def _rejected(item: RejectedItem) -> DocumentRow:
     return DocumentRow(
         doc_id=_hash("rejected", item.source_path, item.reason),
         source_path=item.source_path,

@@ -17,7 +17,7 @@ from feint.ingest.feeds import PageReader, looks_like_feed, read_feed
 from feint.ingest.fetch import fetch
 from feint.ingest.html import is_svg, looks_like_markup, read_html
 from feint.ingest.inputs import InputRef
-from feint.ingest.records import Extracted, Item, Rejected, internal_error
+from feint.ingest.records import Extracted, Item, RejectedItem, internal_error
 from feint.ingest.tabular import read_csv, read_json, read_jsonl
 from feint.ingest.warc import read_warc
 
@@ -83,10 +83,10 @@ def read_ref(
     stdin: BinaryIO | None = None,
     client: httpx.Client | None = None,
 ) -> Iterator[Item]:
-    """All items in one input. Never raises for bad input: it yields ``Rejected``."""
+    """All items in one input. Never raises for bad input: it yields ``RejectedItem``."""
     try:
         if ref.kind == "missing":
-            yield Rejected(
+            yield RejectedItem(
                 ref.name,
                 f"{ref.name}: no such file or folder, and no file matches it as a pattern; "
                 "check the path",
@@ -94,14 +94,14 @@ def read_ref(
         elif ref.kind == "stdin":
             data = stdin.read(options.max_bytes + 1) if stdin else b""
             if len(data) > options.max_bytes:
-                yield Rejected(ref.name, _too_large(ref.name, len(data), options))
+                yield RejectedItem(ref.name, _too_large(ref.name, len(data), options))
             else:
                 yield from read_bytes(
                     data, detect_format("", data), ref.name, None, _page_reader(client, options)
                 )
         elif ref.kind == "url":
             if client is None:
-                yield Rejected(
+                yield RejectedItem(
                     ref.name,
                     f"{ref.name}: a URL, but fetching is off; add --fetch to download it",
                     url=ref.name,
@@ -113,10 +113,10 @@ def read_ref(
         else:
             yield from _read_file(ref.name, options, client)
     except InputRejected as e:
-        yield Rejected(ref.name, str(e) if str(e).startswith(ref.name) else f"{ref.name}: {e}")
+        yield RejectedItem(ref.name, str(e) if str(e).startswith(ref.name) else f"{ref.name}: {e}")
     except Exception as e:  # a bug in a reader must not stop the batch
         log.exception("unexpected error reading %s", ref.name)
-        yield Rejected(ref.name, internal_error(ref.name, e))
+        yield RejectedItem(ref.name, internal_error(ref.name, e))
 
 
 def _read_file(path: str, options: IngestOptions, client: httpx.Client | None) -> Iterator[Item]:
@@ -131,11 +131,11 @@ def _read_file(path: str, options: IngestOptions, client: httpx.Client | None) -
                 yield from read_warc(f, path, options.max_bytes)
                 return
             if size > options.max_bytes:
-                yield Rejected(path, _too_large(path, size, options), fmt)
+                yield RejectedItem(path, _too_large(path, size, options), fmt)
                 return
             data = head + f.read()
     except OSError as e:
-        yield Rejected(path, f"{path}: cannot be read ({e.strerror}); check its permissions")
+        yield RejectedItem(path, f"{path}: cannot be read ({e.strerror}); check its permissions")
         return
     yield from read_bytes(data, fmt, path, None, _page_reader(client, options))
 

@@ -22,7 +22,7 @@ class Extracted:
 
 
 @dataclass(frozen=True, slots=True)
-class Rejected:
+class RejectedItem:
     """An input item that cannot become a document, and why (naming input and fix)."""
 
     source_path: str
@@ -44,7 +44,7 @@ class Metadata:
     url: str | None = None
 
 
-Item = Extracted | Rejected
+Item = Extracted | RejectedItem
 
 
 def internal_error(name: str, error: Exception) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from feint.ingest.dates import parse_date
-from feint.ingest.records import Extracted, Item, Rejected
+from feint.ingest.records import Extracted, Item, RejectedItem
 
 if TYPE_CHECKING:
     from _csv import Reader  # the type csv.reader returns (named in the stubs only)
@@ -42,10 +42,12 @@ def read_jsonl(text: str, path: str) -> Iterator[Item]:
         try:
             obj = json.loads(line)
         except RecursionError:
-            yield Rejected(where, f"{where}: line {n} {_TOO_DEEP.format(depth=MAX_DEPTH)}", "jsonl")
+            yield RejectedItem(
+                where, f"{where}: line {n} {_TOO_DEEP.format(depth=MAX_DEPTH)}", "jsonl"
+            )
             continue
         except json.JSONDecodeError as e:
-            yield Rejected(
+            yield RejectedItem(
                 where,
                 f"{where}: line {n} is not valid JSON ({e.msg} at column {e.colno}); "
                 "fix or remove that line",
@@ -60,10 +62,10 @@ def read_json(text: str, path: str) -> Iterator[Item]:
     try:
         data = json.loads(text)
     except RecursionError:
-        yield Rejected(path, f"{path}: the JSON {_TOO_DEEP.format(depth=MAX_DEPTH)}", "json")
+        yield RejectedItem(path, f"{path}: the JSON {_TOO_DEEP.format(depth=MAX_DEPTH)}", "json")
         return
     except json.JSONDecodeError as e:
-        yield Rejected(
+        yield RejectedItem(
             path,
             f"{path}: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}); "
             "if it holds one object per line, name it .jsonl",
@@ -94,7 +96,7 @@ def read_csv(text: str, path: str, delimiter: str | None = None) -> Iterator[Ite
     except csv.Error:
         header = []
     if "text" not in header:
-        yield Rejected(
+        yield RejectedItem(
             path,
             f"{path}: no 'text' column (columns: {', '.join(header) or 'none'}); "
             "rename the column that holds the article text to 'text'",
@@ -117,7 +119,7 @@ def read_csv(text: str, path: str, delimiter: str | None = None) -> Iterator[Ite
                 base, reader = first, _reader(lines, first, delimiter)
                 line = first
             else:
-                yield Rejected(
+                yield RejectedItem(
                     f"{path}:{first}",
                     f"{path}:{first}: malformed CSV ({e}): the quote that opens a field on "
                     "this line is never closed, so the lines after it would run into that "
@@ -132,7 +134,7 @@ def read_csv(text: str, path: str, delimiter: str | None = None) -> Iterator[Ite
             continue  # a blank line
         where = f"{path}:{line}"
         if len(row) > len(header):
-            yield Rejected(
+            yield RejectedItem(
                 where,
                 f"{where}: the row has more fields than the header; quote fields "
                 "that contain the delimiter",
@@ -151,16 +153,16 @@ def _reader(lines: list[str], start: int, delimiter: str) -> Reader:
 
 def _row(obj: Any, where: str, fmt: str) -> Item:
     if not isinstance(obj, dict):
-        return Rejected(
+        return RejectedItem(
             where,
             f"{where}: expected an object with a 'text' field, got {type(obj).__name__}",
             fmt,
         )
     if _depth(obj) > MAX_DEPTH:
-        return Rejected(where, f"{where}: the row {_TOO_DEEP.format(depth=MAX_DEPTH)}", fmt)
+        return RejectedItem(where, f"{where}: the row {_TOO_DEEP.format(depth=MAX_DEPTH)}", fmt)
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
-        return Rejected(
+        return RejectedItem(
             where,
             f"{where}: the 'text' field is missing or empty; every row needs the "
             "article text in 'text'",

@@ -13,7 +13,7 @@ from warcio.recordloader import ArcWarcRecord
 from feint.errors import InputRejected
 from feint.ingest.decode import decode_text
 from feint.ingest.html import read_html
-from feint.ingest.records import Item, Rejected
+from feint.ingest.records import Item, RejectedItem
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def read_warc(stream: IO[bytes], path: str, max_bytes: int) -> Iterator[Item]:
         yield _damaged(path, archive.offset, n_html, "a record that cannot be parsed")
         return
     if n_html == 0:
-        yield Rejected(
+        yield RejectedItem(
             path,
             f"{path}: the archive holds no HTML response records; feint reads the HTML "
             "pages of a WARC (check it was recorded with responses, not only requests)",
@@ -89,7 +89,7 @@ def _html_item(record: ArcWarcRecord, path: str, offset: int, max_bytes: int) ->
     where = f"{path}#{rid.strip('<>')}"
     body = record.content_stream().read(max_bytes + 1)
     if len(body) > max_bytes:
-        return Rejected(
+        return RejectedItem(
             where,
             f"{where}: the record is over the size limit ({max_bytes:,} bytes); "
             "raise --max-bytes if it is really an article",
@@ -102,7 +102,7 @@ def _html_item(record: ArcWarcRecord, path: str, offset: int, max_bytes: int) ->
     try:
         html, _ = decode_text(body)
     except InputRejected as e:
-        return Rejected(where, f"{where}: {e}", "warc", url)
+        return RejectedItem(where, f"{where}: {e}", "warc", url)
     return read_html(html, where, url=url, fmt="warc")
 
 
@@ -121,7 +121,7 @@ def _drain(record: ArcWarcRecord) -> None:
         pass
 
 
-def _damaged(path: str, offset: int, n_html: int, cause: Exception | str) -> Rejected:
+def _damaged(path: str, offset: int, n_html: int, cause: Exception | str) -> RejectedItem:
     if isinstance(cause, str):
         why = cause
     else:
@@ -130,7 +130,7 @@ def _damaged(path: str, offset: int, n_html: int, cause: Exception | str) -> Rej
         said = " ".join(said.split())
         why = f"{type(cause).__name__}: {said[:100] + '…' if len(said) > 100 else said}"
     log.debug("damaged WARC record in %s at %d: %s", path, offset, why)
-    return Rejected(
+    return RejectedItem(
         f"{path}@{offset}",
         f"{path}: the archive is damaged at the record at byte offset {offset:,} ({why}); "
         f"the {n_html} HTML record(s) before it were read. Fetch or copy the archive "

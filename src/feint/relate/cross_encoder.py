@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from feint.errors import ModelNotFoundError
-from feint.relate.judge import LABELS, Judgement
+from feint.relate.judge import LABELS, NliVerdict
 
 
 class CrossEncoderJudge:
@@ -45,12 +45,12 @@ class CrossEncoderJudge:
                 "entailment, neutral and contradiction."
             )
 
-    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
+    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[NliVerdict]:
         """Verdicts for (premise, hypothesis) pairs."""
         logits = np.asarray(self.model.predict(list(pairs), apply_softmax=False), dtype=float)
         probs = np.exp(logits - logits.max(axis=1, keepdims=True))
         probs /= probs.sum(axis=1, keepdims=True)
         return [
-            Judgement({label: float(p) for label, p in zip(self.order, row, strict=True)})
+            NliVerdict({label: float(p) for label, p in zip(self.order, row, strict=True)})
             for row in probs
         ]

@@ -27,7 +27,7 @@ DEFAULT_JUDGE: Final = "feint-nli"
 
 
 @dataclass(frozen=True, slots=True)
-class Judgement:
+class NliVerdict:
     """A judge's verdict on one (premise, hypothesis) pair."""
 
     scores: dict[str, float]
@@ -44,12 +44,12 @@ class Judge(Protocol):
 
     name: str
 
-    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
+    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[NliVerdict]:
         """Verdicts for (premise, hypothesis) pairs, in order."""
         ...
 
 
-def judge(j: Judge, premise: str, hypothesis: str) -> Judgement:
+def judge(j: Judge, premise: str, hypothesis: str) -> NliVerdict:
     """One verdict: ``judge(j, premise, hypothesis)``."""
     return j.judge_many([(premise, hypothesis)])[0]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from feint.onnx_model import load
-from feint.relate.judge import LABELS, Judgement
+from feint.relate.judge import LABELS, NliVerdict
 
 # Pairs per inference run: one. The int8 model quantises its activations over the
 # whole input tensor, so in a batch a pair's scores depend on its batch-mates: with
@@ -44,9 +44,9 @@ class OnnxJudge:
         """The model shipped with feint."""
         return cls(Path(str(resources.files("feint.relate") / "data" / "feint-nli")))
 
-    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
+    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[NliVerdict]:
         """Verdicts for (premise, hypothesis) pairs, batched."""
-        out: list[Judgement] = []
+        out: list[NliVerdict] = []
         for b in range(0, len(pairs), BATCH):
             enc = self.tokenizer.encode_batch(list(pairs[b : b + BATCH]))
             feeds = {
@@ -60,5 +60,5 @@ class OnnxJudge:
             probs /= probs.sum(axis=1, keepdims=True)
             for row in probs:
                 scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
-                out.append(Judgement(scores, f"feint-nli: {max(scores, key=scores.__getitem__)}"))
+                out.append(NliVerdict(scores, f"feint-nli: {max(scores, key=scores.__getitem__)}"))
         return out

@@ -39,7 +39,7 @@ import numpy as np
 
 from feint.relate.claims import Claim
 from feint.relate.frames import Frame, days_apart, same_actor
-from feint.relate.judge import Judge, Judgement
+from feint.relate.judge import Judge, NliVerdict
 
 KINDS: Final = ("contradicts", "shift", "tension", "corroborates", "repeats")
 NEAR_DUPLICATE: Final = 0.95
@@ -204,7 +204,7 @@ def relate_pairs(
     return out, to_judge
 
 
-def clash(ab: Judgement, ba: Judgement) -> float:
+def clash(ab: NliVerdict, ba: NliVerdict) -> float:
     """P(contradiction) of a pair: the mean of both directions. A contradiction is
     symmetric; on dev (an earlier checkpoint, threshold 0.85) the mean kept nearly
     the recall of the larger direction (0.59 against 0.63) with the precision of the
@@ -214,7 +214,7 @@ def clash(ab: Judgement, ba: Judgement) -> float:
 
 def _referee(
     referee: Judge | None, texts: list[tuple[str, str]], clashes: list[int]
-) -> dict[int, tuple[Judgement, Judgement]]:
+) -> dict[int, tuple[NliVerdict, NliVerdict]]:
     """The referee's verdicts, both ways, on the pairs the model calls a clash."""
     if referee is None or not clashes:
         return {}
@@ -225,13 +225,13 @@ def _referee(
 def _decide(
     a: Claim,
     b: Claim,
-    ab: Judgement,
-    ba: Judgement,
+    ab: NliVerdict,
+    ba: NliVerdict,
     method: str,
     stance_a: list[tuple[str, str, float]],
     stance_b: list[tuple[str, str, float]],
     policy: Policy,
-    referee: tuple[Judgement, Judgement] | None,
+    referee: tuple[NliVerdict, NliVerdict] | None,
     apart: int | None,
     both_negative: bool = False,
     opposite: bool = False,
@@ -267,7 +267,7 @@ def _decide(
     return _tension(a, b, method, stance_a, stance_b, policy.tension_min)
 
 
-def _rules_reason(referee: tuple[Judgement, Judgement] | None) -> str | None:
+def _rules_reason(referee: tuple[NliVerdict, NliVerdict] | None) -> str | None:
     """ "veto: ..." when the referee reads each claim as restating the other; the
     clash it names when it sees one too; None when it has nothing to say.
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from feint.relate.judge import Judgement
+from feint.relate.judge import NliVerdict
 
 _WORD: Final = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _NEGATIONS: Final = frozenset(
@@ -154,11 +154,11 @@ class _Side:
         return cls(words, units, negators)
 
 
-def _verdict(label: str, strength: float, why: str) -> Judgement:
+def _verdict(label: str, strength: float, why: str) -> NliVerdict:
     rest = (1 - strength) / 2
     scores = {"entailment": rest, "neutral": rest, "contradiction": rest}
     scores[label] = strength
-    return Judgement(scores, f"rules: {why}")
+    return NliVerdict(scores, f"rules: {why}")
 
 
 class RulesJudge:
@@ -166,11 +166,11 @@ class RulesJudge:
 
     name = "rules"
 
-    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
+    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[NliVerdict]:
         """Verdicts for (premise, hypothesis) pairs."""
         return [self._one(p, h) for p, h in pairs]
 
-    def _one(self, premise: str, hypothesis: str) -> Judgement:
+    def _one(self, premise: str, hypothesis: str) -> NliVerdict:
         p, h = _Side.of(premise), _Side.of(hypothesis)
         if not p.units or not h.units:
             return _verdict("neutral", 0.8, "nothing to align")

@@ -27,7 +27,7 @@ from typing import Any, Final
 from feint.errors import UsageError
 from feint.relate.claims import Claim
 from feint.relate.frames import FrameInput, FrameReader
-from feint.relate.judge import Judge, Judgement
+from feint.relate.judge import Judge, NliVerdict
 from feint.relate.relations import Policy, relate_pairs
 from feint.relate.stance import judge_stances
 
@@ -65,9 +65,9 @@ class CachedJudge:
     def __init__(self, judge: Judge) -> None:
         self.judge = judge
         self.name = judge.name
-        self._seen: dict[tuple[str, str], Judgement] = {}
+        self._seen: dict[tuple[str, str], NliVerdict] = {}
 
-    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
+    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[NliVerdict]:
         """Verdicts for (premise, hypothesis) pairs, judging only unseen ones."""
         todo = list(dict.fromkeys(p for p in pairs if p not in self._seen))
         if todo:

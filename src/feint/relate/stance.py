@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from feint.relate.frames import Frame, same_actor
-from feint.relate.judge import Judge, Judgement
+from feint.relate.judge import Judge, NliVerdict
 
 
 class Stance(NamedTuple):
@@ -28,7 +28,7 @@ class Stance(NamedTuple):
     why: str
 
 
-def stance_of(verdict: Judgement, threshold: float) -> tuple[str, float]:
+def stance_of(verdict: NliVerdict, threshold: float) -> tuple[str, float]:
     """(support | oppose | neutral, P(entailment) - P(contradiction))."""
     score = verdict.scores["entailment"] - verdict.scores["contradiction"]
     if score >= threshold:
