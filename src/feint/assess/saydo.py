@@ -33,9 +33,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-# The rules judge's lexicon is where feint says which words name one actor; the
-# say-do test must group actors the same way, so it reads that lexicon, not a copy.
-from feint.relate.rules_judge import ACTOR_WORDS
+# The say-do test groups actors as the rules judge does: both read relate/actors.py.
+from feint.relate.actors import ACTOR_WORDS
 from feint.store import Store
 
 log = logging.getLogger(__name__)

@@ -95,6 +95,16 @@ GROUPS: Final[dict[str, tuple[str, ...]]] = {
     "YEMEN": ("yemen", "yemeni", "houthi", "houthis", "sanaa"),
 }  # fmt: skip
 
+# The rules judge aligns claims through these words (a narrower lexicon than GROUPS,
+# calibrated with its floors; do not widen it alone), and the say-do test groups
+# actors the same way, so both read this table, not a copy.
+ACTOR_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "RUSSIA": ("russia", "russian", "russians", "kremlin", "moscow", "putin"),
+    "UKRAINE": ("ukraine", "ukrainian", "ukrainians", "kyiv", "kiev", "zelensky", "zelenskyy"),
+    "US": ("us", "usa", "american", "americans", "washington"),
+}
+"""The actor groups of the rules judge and the say-do test: the words that name one actor."""
+
 _NAME_OF: Final = {name: group for group, names in GROUPS.items() for name in names}
 _LONGEST_FIRST: Final = sorted(_NAME_OF, key=lambda n: (-len(n.split()), -len(n)))
 _NAMES: Final = re.compile(

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from feint.relate.actors import ACTOR_WORDS
 from feint.relate.judge import NliVerdict
 
 _WORD: Final = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -43,12 +44,13 @@ _NEGATIVE_ATTITUDE: Final = frozenset(
     "rejected rejecting deny denies denied denying dismiss dismissed rule ruled".split()
 )
 # Concepts: words that count as the same thing when aligning two claims. The actor
-# groups follow how analysts write about a state's intent ("Putin and the Kremlin"):
-# the leader, the government and the capital speak for one actor.
+# groups (relate/actors.py's ACTOR_WORDS) follow how analysts write about a state's
+# intent ("Putin and the Kremlin"): the leader, the government and the capital speak
+# for one actor.
 _CONCEPTS: Final[dict[str, tuple[str, ...]]] = {
-    "RUSSIA": ("russia", "russian", "russians", "kremlin", "moscow", "putin"),
-    "UKRAINE": ("ukraine", "ukrainian", "ukrainians", "kyiv", "kiev", "zelensky", "zelenskyy"),
-    "US": ("us", "usa", "american", "americans", "washington"),
+    "RUSSIA": ACTOR_WORDS["RUSSIA"],
+    "UKRAINE": ACTOR_WORDS["UKRAINE"],
+    "US": ACTOR_WORDS["US"],
     "WILLING": ("willing", "ready", "open", "prepared", "interested", "interest", "keen",
                 "eager", "seek", "seeks", "want", "wants"),
     # The settlement frame: what a claim of peaceful intent is about.
@@ -64,11 +66,6 @@ _CONCEPTS: Final[dict[str, tuple[str, ...]]] = {
             "defeat", "capitulation"),
 }  # fmt: skip
 _CONCEPT_OF: Final = {w: c for c, words in _CONCEPTS.items() for w in words}
-ACTOR_WORDS: Final[dict[str, tuple[str, ...]]] = {
-    g: _CONCEPTS[g] for g in ("RUSSIA", "UKRAINE", "US")
-}
-"""The actor groups: the words that name one actor (the say-do stage groups actors
-by these too)."""
 # Frames that oppose each other when one claim holds only one and the other only the
 # other: "Russia intends to conquer more territory" against "Putin is willing to
 # negotiate a ceasefire" is a tension an analyst would mark, not a neutral pair.
