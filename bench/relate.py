@@ -34,7 +34,7 @@ import numpy as np
 
 from feint.relate.embed import SentenceTransformerEmbedder
 from feint.relate.frames import FrameInput, FrameReader
-from feint.relate.judge import get_judge
+from feint.relate.judges.judge import get_judge
 from feint.relate.neighbours import EXACT_LIMIT, knn
 from feint.relate.relations import candidate_pairs
 from feint.relate.stage import same_actor_neighbours

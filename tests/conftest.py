@@ -77,7 +77,7 @@ def embedder():  # type: ignore[no-untyped-def]
 def default_judge():  # type: ignore[no-untyped-def]
     """The relate stage's default judge (feint-nli), loaded once."""
     from feint.config import RelateOptions
-    from feint.relate.judge import get_judge
+    from feint.relate.judges.judge import get_judge
 
     return get_judge(RelateOptions().judge)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from feint.relate.judge import Judge, get_judge, judge
+from feint.relate.judges.judge import Judge, get_judge, judge
 from feint.relate.nli_eval import evaluate, held_out_rows
 
 FLOORS = Path(__file__).with_name("nli_floors.json")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from feint.errors import ModelNotFoundError, UsageError
-from feint.relate.judge import get_judge, judge
+from feint.relate.judges.judge import get_judge, judge
 
 CASES = [
     ("Putin is ready to negotiate a ceasefire.", "Putin is unwilling to negotiate a ceasefire.",

@@ -23,7 +23,7 @@ from feint.extract.stage import extract
 from feint.ingest import Metadata, ingest
 from feint.ingest.dates import parse_date
 from feint.relate.claims import load_claims
-from feint.relate.judge import Judge, get_judge
+from feint.relate.judges.judge import Judge, get_judge
 from feint.relate.stage import RelateReport, relate
 from feint.store import Store
 

@@ -12,7 +12,7 @@ import pytest
 
 from feint.config import RelateOptions
 from feint.relate.frames import FrameReader
-from feint.relate.judge import Judge, get_judge
+from feint.relate.judges.judge import Judge, get_judge
 from feint.relate.relations import Policy
 from feint.relate.semantics_eval import evaluate
 

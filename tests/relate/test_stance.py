@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from feint.relate.frames import Frame
-from feint.relate.judge import NliVerdict
+from feint.relate.judges.judge import NliVerdict
 from feint.relate.stance import judge_stances
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from feint.relate.claims import Claim, channel_of
 from feint.relate.frames import Frame
-from feint.relate.judge import NliVerdict, get_judge
+from feint.relate.judges.judge import NliVerdict, get_judge
 from feint.relate.neighbours import knn
 from feint.relate.propositions import central, communities, join_existing
 from feint.relate.relations import Policy, candidate_pairs, common_origin, relate_pairs

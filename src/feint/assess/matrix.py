@@ -22,7 +22,7 @@ from feint.assess import ach
 from feint.assess.ach import Evidence, Hypothesis, question_id
 from feint.assess.judgements import Judgement, key_judgements
 from feint.errors import UsageError
-from feint.relate.judge import Judge
+from feint.relate.judges.judge import Judge
 from feint.store import Store
 
 ANALYST_HYPOTHESIS: Final = re.compile(r":H-(achz|analyst)-\d+$")

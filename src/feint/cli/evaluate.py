@@ -186,7 +186,7 @@ def nli_cmd(
       feint eval nli --held-out ../shared/data/nli/train.jsonl
     """
     from feint.errors import UsageError
-    from feint.relate.judge import get_judge
+    from feint.relate.judges.judge import get_judge
     from feint.relate.nli_eval import evaluate, held_out_rows, read_pairs
 
     if held_out is not None and file is None:
@@ -291,7 +291,7 @@ def semantics_cmd(
     """
     from feint.config import load_options
     from feint.relate.frames import FrameReader
-    from feint.relate.judge import get_judge
+    from feint.relate.judges.judge import get_judge
     from feint.relate.relations import Policy
     from feint.relate.semantics_eval import evaluate
     from feint.relate.semantics_eval import sweep as sweep_fn

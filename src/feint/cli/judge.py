@@ -30,7 +30,7 @@ def judge_cmd(
 
       feint judge "Putin is ready to negotiate." "Putin is unwilling to negotiate." --json
     """
-    from feint.relate.judge import get_judge, judge
+    from feint.relate.judges.judge import get_judge, judge
 
     verdict = judge(get_judge(judge_name), premise, hypothesis)
     if as_json:

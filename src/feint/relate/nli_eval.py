@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from feint.errors import UsageError
-from feint.relate.judge import LABELS, Judge
+from feint.relate.judges.judge import LABELS, Judge
 
 BATCH = 256
 

@@ -39,7 +39,7 @@ import numpy as np
 
 from feint.relate.claims import Claim
 from feint.relate.frames import Frame, days_apart, same_actor
-from feint.relate.judge import Judge, NliVerdict
+from feint.relate.judges.judge import Judge, NliVerdict
 
 KINDS: Final = ("contradicts", "shift", "tension", "corroborates", "repeats")
 NEAR_DUPLICATE: Final = 0.95

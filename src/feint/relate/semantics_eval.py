@@ -27,7 +27,7 @@ from typing import Any, Final
 from feint.errors import UsageError
 from feint.relate.claims import Claim
 from feint.relate.frames import FrameInput, FrameReader
-from feint.relate.judge import Judge, NliVerdict
+from feint.relate.judges.judge import Judge, NliVerdict
 from feint.relate.relations import Policy, relate_pairs
 from feint.relate.stance import judge_stances
 

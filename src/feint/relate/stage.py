@@ -40,7 +40,7 @@ from feint.errors import UsageError
 from feint.relate.claims import Claim, Outdated, load_claims, outdated_claims
 from feint.relate.embed import Embedder, SentenceTransformerEmbedder, embed_cached
 from feint.relate.frames import Frame, FrameInput, FrameReader, same_actor
-from feint.relate.judge import Judge, check_spec, get_judge
+from feint.relate.judges.judge import Judge, check_spec, get_judge
 from feint.relate.neighbours import knn
 from feint.relate.output import Output, write
 from feint.relate.propositions import Cluster, central, communities, join_existing

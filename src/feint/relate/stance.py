@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from feint.relate.frames import Frame, same_actor
-from feint.relate.judge import Judge, NliVerdict
+from feint.relate.judges.judge import Judge, NliVerdict
 
 
 class Stance(NamedTuple):

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from feint.errors import ModelNotFoundError
-from feint.relate.judge import LABELS, NliVerdict
+from feint.relate.judges.judge import LABELS, NliVerdict
 
 
 class CrossEncoderJudge:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from feint.relate.actors import ACTOR_WORDS
-from feint.relate.judge import NliVerdict
+from feint.relate.judges.judge import NliVerdict
 
 _WORD: Final = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _NEGATIONS: Final = frozenset(

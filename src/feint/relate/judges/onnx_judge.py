@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from feint.onnx_model import load
-from feint.relate.judge import LABELS, NliVerdict
+from feint.relate.judges.judge import LABELS, NliVerdict
 
 # Pairs per inference run: one. The int8 model quantises its activations over the
 # whole input tensor, so in a batch a pair's scores depend on its batch-mates: with
