@@ -16,9 +16,9 @@ from tests.conftest import DATA, SEED
 from feint.extract import nlp as nlp_module
 from feint.ingest import Metadata
 from feint.ingest.dates import parse_date
-from feint.relate import judge as judge_module
 from feint.relate.embed import SentenceTransformerEmbedder
 from feint.relate.frames import FrameReader
+from feint.relate.judges import judge as judge_module
 from feint.session import Session
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]

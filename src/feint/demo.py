@@ -9,12 +9,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from feint.assess.stage import AssessReport
+from feint.assess.matrix import AssessReport
 from feint.config import Options
 from feint.context import ContextReport
 from feint.extract.stage import ExtractReport, ProgressFn
 from feint.ingest import IngestReport, Metadata
 from feint.ingest.dates import parse_date
+from feint.relate.corpus_eval import P1
 from feint.relate.stage import RelateReport
 from feint.session import Session
 from feint.store import Store
@@ -23,8 +24,9 @@ SEED = "seed/isw-2024-05-24-kyivpost.txt"
 CORPUS = "corpus/items.jsonl"
 EVENTS = "events/russian-military-actions-2022-2025.csv"
 CALENDAR = "calendar/western-decisions-2022-2025.csv"
-QUESTION = "Russia is genuinely willing to negotiate a ceasefire or peace settlement"
-"""The bundled case's question: the corpus's proposition P1."""
+QUESTION = P1
+"""The bundled case's question: the corpus's proposition P1 (``relate.corpus_eval``,
+where the corpus's gold stances are scored against it)."""
 StageFn = Callable[[str, str, float], None]
 """on_stage(stage, what it did, seconds it took): called as each stage finishes."""
 

@@ -32,13 +32,13 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from feint.assess.ach import Hypothesis
-    from feint.assess.stage import AssessReport
+    from feint.assess.matrix import AssessReport
     from feint.context import ContextReport
     from feint.extract.stage import ExtractReport
     from feint.ingest import IngestReport, Metadata
     from feint.relate.embed import Embedder
     from feint.relate.frames import FrameReader
-    from feint.relate.judge import Judge
+    from feint.relate.judges.judge import Judge
     from feint.relate.stage import RelateReport
 
 Progress = Callable[[int, int], None]
@@ -123,7 +123,7 @@ class Session:
         from feint.extract.nlp import load_pipeline
         from feint.relate.embed import SentenceTransformerEmbedder
         from feint.relate.frames import FrameReader
-        from feint.relate.judge import get_judge
+        from feint.relate.judges.judge import get_judge
 
         e, r = self.options.extract, self.options.relate
         loaders: dict[str, Callable[[], Any]] = {
@@ -205,8 +205,10 @@ class Session:
         progress: StepProgress | None = None,
     ) -> RelateReport:
         """Stage 3: claims, propositions, relations, and stances toward ``question``."""
+        from feint.relate.judges.judge import check_spec
         from feint.relate.stage import relate
 
+        check_spec(self.options.relate.judge)  # a bad name fails now, even with nothing to do
         # Stand-ins, not models: a relate with nothing to do loads nothing.
         veto = self.options.relate.rules == "veto"
         return relate(

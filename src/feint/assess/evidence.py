@@ -355,7 +355,7 @@ def _timing_rows(store: Store, qid: str, timing: Sequence[TimingResult]) -> list
             r[0]
             for r in store.query(
                 "SELECT decision_id FROM decisions WHERE list_contains(?, date) "
-                "AND coalesce(kind, '') NOT IN (SELECT unnest(?)) ORDER BY date",
+                "AND coalesce(kind, '') NOT IN (SELECT unnest(?)) ORDER BY date, decision_id",
                 [list(t.decision_days), sorted(NOT_SWAYED)],
             ).rows
         )

@@ -1,7 +1,8 @@
 """Stage 6, assess: grades, say-do gaps, timing, the ACH matrix and key judgements.
 
-``assess(store, question)`` runs, in order: stances toward the question (relate,
-which embeds and judges only what it has not yet), say-do gaps, source grades
+``assess(store, question)`` reads the claims' stances toward the question, which
+relate takes first (``Session.assess`` runs it; the stage itself never runs another
+stage), and runs, in order: say-do gaps, source grades
 (credibility lowered where words and deeds part), the timing test, the evidence
 rows, the ratings (an analyst's kept; rules first, the judge where rules are
 silent), scores, diagnosticity, sensitivity, and the key judgements. Each run
@@ -16,6 +17,7 @@ matrix (its storage, ratings, rescoring, an analyst's rows, provenance) is
 from __future__ import annotations
 
 import json
+import logging
 import tomllib
 from itertools import count
 from pathlib import Path
@@ -26,40 +28,20 @@ from feint.assess.ach import Hypothesis, question_id
 from feint.assess.evidence import build_evidence
 from feint.assess.grades import grade_store
 from feint.assess.matrix import (
-    ANALYST_HYPOTHESIS,
     AssessReport,
-    add_evidence,
     conclude,
     keep_analysts,
-    provenance,
     rate,
-    rescore,
     save,
-    set_rating,
-    stored_report,
 )
 from feint.assess.saydo import Actor, inconsistent_claims, saydo_store
 from feint.assess.timing import timing_store
 from feint.config import AssessOptions, RelateOptions
 from feint.errors import UsageError
-from feint.relate.judge import Judge, get_judge
+from feint.relate.judges.judge import Judge, get_judge
 from feint.store import Store
 
-# The matrix's names stay importable from here, where the web app and the demo
-# import them (its home is ``feint.assess.matrix``).
-__all__ = [
-    "ANALYST_HYPOTHESIS",
-    "AssessReport",
-    "add_evidence",
-    "assess",
-    "conclude",
-    "provenance",
-    "read_hypotheses",
-    "rescore",
-    "save",
-    "set_rating",
-    "stored_report",
-]
+log = logging.getLogger(__name__)
 
 
 def read_hypotheses(path: str | Path, question: str) -> list[Hypothesis]:
@@ -138,8 +120,6 @@ def assess(
     relate_options: RelateOptions | None = None,
 ) -> AssessReport:
     """Assess ``question`` from the store; writes the assess tables for it."""
-    from feint.relate.stage import relate
-
     options = options or AssessOptions()
     question = " ".join(question.split())
     if not question:
@@ -148,7 +128,12 @@ def assess(
         )
     relate_options = relate_options or RelateOptions()
     judge = judge or get_judge(relate_options.judge)
-    relate(store, relate_options, question=question, judge=judge)  # stances, if missing
+    if not store.query("SELECT 1 FROM stances WHERE question = ? LIMIT 1", [question]).rows:
+        log.warning(
+            "No claim has a stance toward %r yet: relate the store with this question "
+            "first (feint relate -q, or Session.assess, which does).",
+            question,
+        )
     qid = question_id(question)
     gaps = saydo_store(store, question, options.saydo_window_days, options.actor)
     grade_store(store, inconsistent_claims(gaps))

@@ -13,6 +13,7 @@ from feint.cli.output import console, err_console
 from feint.cli.progress import StageProgress
 from feint.config import load_options
 from feint.errors import UsageError
+from feint.session import Session
 from feint.store import Store
 
 if TYPE_CHECKING:
@@ -72,17 +73,16 @@ def assess_cmd(
       feint assess --db case.duckdb -q "..." --import-achz edited-in-parc.achz
     """
     from feint.assess import achz
-    from feint.assess.stage import assess, read_hypotheses
+    from feint.assess.stage import read_hypotheses
 
     options = load_options(config)
     if import_achz:
         achz.read_achz(import_achz)  # a bad file fails before the run, not after it
-    with Store.open_existing(db) as store, StageProgress() as progress:
+    with Session.open(db, options, create=False) as case, StageProgress() as progress:
+        store = case.store
         _set_ratings(store, rate or [])
         hs = read_hypotheses(hypotheses, question) if hypotheses else None
-        report = assess(
-            store, question, options.assess, hypotheses=hs, relate_options=options.relate
-        )
+        report = case.assess(question, hypotheses=hs)
         progress.finished(
             "assess",
             f"{len(report.judgements)} judgement(s) on {len(report.evidence)} evidence row(s)",

@@ -10,7 +10,7 @@ from feint.cli.options import DEFAULT_DB_PATH, DbOption
 from feint.cli.output import console, err_console
 from feint.cli.progress import StageProgress
 from feint.errors import FeintError, UsageError
-from feint.store import Store
+from feint.session import Session
 
 
 def context_cmd(
@@ -55,14 +55,12 @@ def context_cmd(
 
       feint query "SELECT date, actor, type, description FROM events ORDER BY date" --db case.duckdb
     """
-    from feint.context import load_context
-
     if not events and not decisions:
         raise UsageError("Give --events FILE, --decisions FILE, or both.")
-    with Store.open(db) as store, StageProgress() as progress:
+    with Session.open(db) as case, StageProgress() as progress:
         try:
-            report = load_context(
-                store, events or [], decisions or [], progress=progress.counter("context")
+            report = case.context(
+                events or [], decisions or [], progress=progress.counter("context")
             )
         except FeintError:
             raise

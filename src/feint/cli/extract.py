@@ -11,7 +11,7 @@ from feint.cli.output import console, err_console
 from feint.cli.progress import StageProgress
 from feint.config import load_options
 from feint.errors import UsageError
-from feint.store import Store
+from feint.session import Session
 
 
 def extract_cmd(
@@ -60,8 +60,6 @@ def extract_cmd(
 
       feint query "SELECT source_text, cue_text, content_text FROM attributions" --db case.duckdb
     """
-    from feint.extract.stage import extract
-
     if n_process is not None and n_process < 1:
         raise UsageError("--n-process must be 1 or more.")
     options = load_options(
@@ -74,8 +72,8 @@ def extract_cmd(
             "batch_size": batch_size,
         },
     )
-    with Store.open_existing(db) as store, StageProgress() as progress:
-        report = extract(store, options.extract, force=force, progress=progress.counter("extract"))
+    with Session.open(db, options, create=False) as case, StageProgress() as progress:
+        report = case.extract(force=force, progress=progress.counter("extract"))
         progress.finished(
             "extract", f"{report.attributions} attribution(s) from {report.documents} document(s)"
         )

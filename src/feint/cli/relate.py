@@ -12,7 +12,7 @@ from feint.cli.output import console
 from feint.cli.progress import StageProgress
 from feint.config import load_options
 from feint.errors import UsageError
-from feint.store import Store
+from feint.session import Session
 
 RELATE_UNITS = {"embed": "claims", "stance": "claims", "relations": "pairs"}
 """What each step of relate counts (the others count only themselves)."""
@@ -61,21 +61,13 @@ def relate_cmd(
 
       feint query "SELECT kind, count(*) FROM relations GROUP BY 1" --db case.duckdb
     """
-    from feint.relate.stage import relate
-
     if k is not None and k < 1:
         raise UsageError("--k must be 1 or more.")
     if question is not None and not question.strip():
         raise UsageError("--question is empty: give a proposition, e.g. 'Russia seeks a truce'.")
     options = load_options(config, relate={"judge": judge, "k": k, "embed_model": embed_model})
-    with Store.open_existing(db) as store, StageProgress() as progress:
-        report = relate(
-            store,
-            options.relate,
-            question=question,
-            force=force,
-            progress=progress.steps("relate", RELATE_UNITS),
-        )
+    with Session.open(db, options, create=False) as case, StageProgress() as progress:
+        report = case.relate(question, force=force, progress=progress.steps("relate", RELATE_UNITS))
     console.print(
         f"[bold]{report.claims}[/] claim(s), {report.new_claims} new "
         f"({report.embedded} embedded); {report.propositions} proposition(s), "

@@ -10,7 +10,7 @@ import typer
 from feint.cli.options import DEFAULT_DB_PATH, DbOption
 from feint.cli.output import console
 from feint.errors import UsageError
-from feint.store import Store
+from feint.session import Session
 
 
 def report_cmd(
@@ -49,15 +49,15 @@ def report_cmd(
 
       feint report --db case.duckdb --out case-report -f json -q "Russia seeks a truce"
     """
-    from feint.report import FORMATS, write_report
+    from feint.report import FORMATS
 
     fmt = fmt.lower().lstrip(".")
     if fmt == "markdown":
         fmt = "md"
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}.")
-    with Store.open_existing(db) as store:
-        path = write_report(store, out, fmt, question, all_documents=all_documents)
+    with Session.open(db, create=False) as case:
+        path = case.report(out, fmt, question, all_documents=all_documents)
     console.print(f"Report written: {path}", highlight=False)
     if path.suffix != ".json":
         console.print(f"Every row, in JSON: {path.with_name('report.json')}", highlight=False)

@@ -25,11 +25,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from feint.demo import QUESTION
 from feint.errors import UsageError
 from feint.store import Store
 
-P1 = QUESTION
+P1 = "Russia is genuinely willing to negotiate a ceasefire or peace settlement"
 """The corpus README's proposition P1, which gold ``stance_p1`` is about."""
 
 _TOKEN = re.compile(r"\w+")

@@ -423,7 +423,8 @@ def _timing(store: Store, q: str | None) -> dict[str, Any]:
         for day, channel in supporting_claims(store, q):
             weekly[(_week(day), str(channel))] += 1
     decisions = store.query(
-        "SELECT date, audience, decision, kind FROM decisions WHERE date IS NOT NULL ORDER BY date"
+        "SELECT date, audience, decision, kind FROM decisions WHERE date IS NOT NULL "
+        "ORDER BY date, decision_id"  # one order for decisions of one day, run after run
     ).records()
     return {
         "tests": tests,

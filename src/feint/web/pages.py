@@ -18,7 +18,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from feint.assess.stage import stored_report
+from feint.assess.matrix import stored_report
 from feint.report.data import matrix, pick_question, questions
 from feint.report.render import highlight
 from feint.web import lookups, queries, work

@@ -3,7 +3,8 @@
 The server owns the store's one DuckDB connection (DuckDB allows one writing process
 per file). ``WebState`` keeps it with everything else that lives as long as the app:
 the write lock, the background jobs, one reading connection per worker thread, the
-models loaded on first use, and the page templates. ``create_app`` makes one and
+``Session`` that runs the stages with their models loaded once, and the page
+templates. ``create_app`` makes one and
 puts it at ``app.state.feint``; a view takes it as a parameter typed ``Shared`` (a
 FastAPI dependency), so no module holds it in a global.
 
@@ -26,6 +27,7 @@ from jinja2 import Environment
 
 from feint.config import Options
 from feint.report import environment
+from feint.session import Session
 from feint.store import Store
 from feint.web.jobs import Jobs
 
@@ -48,9 +50,10 @@ class WebState:
     jobs: Jobs = field(default_factory=Jobs)
     local: threading.local = field(default_factory=threading.local)
     templates: Environment = field(default_factory=_templates)
-    nlp: Any = None  # loaded on first use, then kept: the spaCy pipeline,
-    judge: Any = None  # the entailment judge,
-    embedder: Any = None  # and the sentence embedder
+    session: Session = field(init=False)  # the stages over the store, models loaded once
+
+    def __post_init__(self) -> None:
+        self.session = Session(self.store, self.options)
 
     def reader(self) -> Store:
         """This thread's reading connection (made on first use, then kept)."""

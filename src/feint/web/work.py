@@ -27,7 +27,7 @@ from fastapi import Request
 from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from feint.assess import stage
+from feint.assess import matrix
 from feint.report.data import questions
 from feint.store import Store
 from feint.web.errors import ApiError
@@ -49,19 +49,19 @@ def set_rating(store: Store, question: str, hid: str, eid: str, rating: str) -> 
         "SELECT 1 FROM hypotheses WHERE hypothesis_id = ? AND question = ?", [hid, question]
     ).rows:
         raise ApiError(404, "not_found", f"No hypothesis {hid!r} for {question!r}.")
-    stage.set_rating(store, hid, eid, rating)
+    matrix.set_rating(store, hid, eid, rating)
 
 
 def rescore(store: Store, question: str) -> None:
     """Score ``question``'s matrix again, after the analyst changed it."""
-    stage.rescore(store, question)
+    matrix.rescore(store, question)
 
 
 def add_evidence(
     store: Store, question: str, description: str, credibility: str, relevance: str
 ) -> None:
     """Add the analyst's row of evidence to ``question``'s matrix."""
-    stage.add_evidence(store, known_question(store, question), description, credibility, relevance)
+    matrix.add_evidence(store, known_question(store, question), description, credibility, relevance)
 
 
 # -- uploads -----------------------------------------------------------------------
@@ -138,19 +138,16 @@ def upload_name(filename: str) -> str:
 def ingest_upload(state: WebState, upload: Upload) -> dict[str, Any]:
     """Ingest an upload, then extract the store's new documents (in a worker thread:
     the server goes on answering meanwhile)."""
-    from feint.extract.nlp import load_pipeline
-    from feint.extract.stage import extract
-    from feint.ingest import Metadata, ingest
+    from feint.ingest import Metadata
 
     name, title = upload.name, upload.title
     with tempfile.TemporaryDirectory(prefix="feint-upload-") as tmp:
         path = Path(tmp) / f"upload{upload.suffix}"  # never the browser's name
         path.write_bytes(upload.data)
         with state.lock:
-            store = state.store
-            report = ingest(store, [str(path)], state.options.ingest,
-                            Metadata(outlet=upload.outlet or None,
-                                     published=upload.published))  # fmt: skip
+            store, case = state.store, state.session
+            report = case.ingest([str(path)], Metadata(outlet=upload.outlet or None,
+                                                       published=upload.published))  # fmt: skip
             where = "source_path = ? OR source_path LIKE ?"
             rows = store.query(
                 f"SELECT doc_id, status, duplicate_of FROM documents WHERE {where}",
@@ -168,10 +165,7 @@ def ingest_upload(state: WebState, upload: Upload) -> dict[str, Any]:
             repeated = [original for _, _, original in rows if original]
             attributions = 0
             if doc_ids:
-                if state.nlp is None:
-                    opts = state.options.extract
-                    state.nlp = load_pipeline(opts.model, opts.cue_model, opts.tagger)
-                attributions = extract(store, state.options.extract, nlp=state.nlp).attributions
+                attributions = case.extract().attributions
     return {
         "name": name,
         "doc_ids": doc_ids + repeated,
@@ -202,31 +196,17 @@ def reassess(state: WebState, question: str | None, job: Job) -> dict[str, Any]:
     """Relate what is new, then assess ``question`` (or every assessed question)
     again; the analyst's ratings and evidence are kept, as on any re-run. Runs as
     ``job`` (in its own thread), saying how far it has got."""
-    from feint.relate.embed import SentenceTransformerEmbedder
-    from feint.relate.judge import get_judge
-    from feint.relate.stage import relate
-
-    options = state.options
     job.progress("waiting for the store")
     with state.lock:
-        store = state.store
-        asked = [question] if question else questions(store)
-        job.progress("loading models")
-        if state.judge is None:
-            state.judge = get_judge(options.relate.judge)
-        if state.embedder is None:
-            state.embedder = SentenceTransformerEmbedder(
-                options.relate.embed_model, batch_size=options.relate.embed_batch_size
-            )
-        related = relate(store, options.relate, question=asked[0] if asked else None,
-                         judge=state.judge, embedder=state.embedder,
-                         progress=lambda step, done, total: job.progress(
-                             f"relate: {step}", done, total))  # fmt: skip
+        case = state.session
+        asked = [question] if question else questions(case.store)
+        related = case.relate(asked[0] if asked else None,
+                              progress=lambda step, done, total: job.progress(
+                                  f"relate: {step}", done, total))  # fmt: skip
         leaders = {}
         for n, q in enumerate(asked):
             job.progress("assess", n, len(asked))
-            report = stage.assess(store, q, options.assess, judge=state.judge,
-                                  relate_options=options.relate)  # fmt: skip
+            report = case.assess(q)  # relates toward q first where it has not yet
             leaders[q] = [j.text for j in report.judgements]
         job.progress("done", len(asked), len(asked))
     return {
