@@ -393,13 +393,20 @@ def _saydo(store: Store, q: str, limits: Limits | None) -> list[dict[str, Any]]:
 
 
 def _events(store: Store, event_ids: list[str]) -> list[dict[str, Any]]:
-    rows = store.query(
-        "SELECT event_id, date, actor, type, sub_type, description, place FROM events "
-        "WHERE list_contains(?, event_id)",
-        [event_ids],
-    ).records()
-    by_id = {r["event_id"]: {k: iso(v) for k, v in r.items()} for r in rows}
-    return [by_id[e] for e in event_ids if e in by_id]
+    rows = _in_order(
+        store,
+        "SELECT event_id, date, actor, type, sub_type, description, place FROM events",
+        "event_id",
+        event_ids,
+    )
+    return [{k: iso(v) for k, v in r.items()} for r in rows]
+
+
+def _in_order(store: Store, sql: str, key: str, ids: list[str]) -> list[dict[str, Any]]:
+    """The rows of ``sql`` whose ``key`` is in ``ids``, in the order of ``ids``."""
+    rows = store.query(f"{sql} WHERE {key} IN (SELECT unnest(?))", [ids]).records()
+    by_id = {r[key]: r for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _timing(store: Store, q: str | None) -> dict[str, Any]:
@@ -484,11 +491,9 @@ def _by_size(docs: list[tuple[str, int]]) -> Iterator[list[str]]:
 
 
 def _document_batch(store: Store, ids: list[str]) -> Iterable[dict[str, Any]]:
-    docs = store.query(
-        "SELECT doc_id, title, outlet, published, url, text FROM documents "
-        "WHERE list_contains(?, doc_id)",
-        [ids],
-    ).records()
+    docs = _in_order(
+        store, "SELECT doc_id, title, outlet, published, url, text FROM documents", "doc_id", ids
+    )
     spans: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in store.query(
         """
@@ -511,7 +516,6 @@ def _document_batch(store: Store, ids: list[str]) -> Iterable[dict[str, Any]]:
                         "claim_id": r["claim_id"] if role == "content" else None,
                     }
                 )
-    by_id = {d["doc_id"]: d for d in docs}
     return [
         {
             "doc_id": d["doc_id"],
@@ -522,7 +526,7 @@ def _document_batch(store: Store, ids: list[str]) -> Iterable[dict[str, Any]]:
             "text": d["text"] or "",
             "spans": sorted(spans[d["doc_id"]], key=lambda s: (s["start"], -s["end"])),
         }
-        for d in (by_id[i] for i in ids if i in by_id)
+        for d in docs
     ]
 
 
