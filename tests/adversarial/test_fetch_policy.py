@@ -15,11 +15,12 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.ingest.local_server import QuietHandler
 
 from feint.config import IngestOptions
 from feint.ingest import IngestReport, ingest
@@ -49,25 +50,15 @@ DRIP_INTERVAL = 0.5  # seconds between lines: the drip lasts 10 s unless cut off
 HOP_DELAY = 0.4  # seconds each /hop/N waits before redirecting to the next
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _Server
 
     def do_GET(self) -> None:
         self.server.record(self.path)
         if self.path == "/page":
-            body = PAGE_TEXT.encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(200, "text/plain; charset=utf-8", PAGE_TEXT.encode("utf-8"))
         elif self.path == "/article":
-            body = ARTICLE_HTML.encode("utf-8")
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(200, "text/html; charset=utf-8", ARTICLE_HTML.encode("utf-8"))
         elif self.path == "/drip":
             # Each line comes well inside the per-request timeout; only a total
             # deadline stops it.
@@ -89,15 +80,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(404)
             self.send_header("Content-Length", "0")
             self.end_headers()
-
-    def _redirect(self, location: str) -> None:
-        self.send_response(302)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep the test output clean
 
 
 class _Server(ThreadingHTTPServer):

@@ -16,11 +16,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.ingest.local_server import QuietHandler
 
 from feint.config import IngestOptions
 from feint.ingest import IngestReport, ingest
@@ -163,7 +164,7 @@ BIG_SIZE = 50_000
 SLOW_SECONDS = 1.5
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server_version = "feint-test/1.0"
 
     def do_GET(self) -> None:
@@ -196,22 +197,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, "text/plain", b"too late")
         else:
             self._send(404, "text/html", b"<html><body><h1>Not found</h1></body></html>")
-
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _redirect(self, location: str) -> None:
-        self.send_response(302)
-        self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # keep the test output clean
 
 
 class _QuietServer(ThreadingHTTPServer):
