@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from feint.relate.relations import RelationKind
 from feint.store import Store
 
 RELIABILITY: Final = {
@@ -160,12 +161,16 @@ def grade(
     support: dict[str, dict[str, str]] = defaultdict(dict)  # claim -> source key -> claim
     against: dict[str, dict[str, str]] = defaultdict(dict)
     for a, b, kind in relations:
-        if kind not in ("corroborates", "contradicts") or a not in by_id or b not in by_id:
+        if (
+            kind not in (RelationKind.CORROBORATES, RelationKind.CONTRADICTS)
+            or a not in by_id
+            or b not in by_id
+        ):
             continue
         ca, cb = by_id[a], by_id[b]
         if ca.source_key == cb.source_key:
             continue  # a source cannot vouch for or against itself
-        table = support if kind == "corroborates" else against
+        table = support if kind == RelationKind.CORROBORATES else against
         table[a].setdefault(cb.source_key, b)
         table[b].setdefault(ca.source_key, a)
     record: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Final
 
 import numpy as np
@@ -41,7 +42,19 @@ from feint.relate.claims import Claim
 from feint.relate.frames import Frame, days_apart, same_actor
 from feint.relate.judges.judge import Judge, NliVerdict
 
-KINDS: Final = ("contradicts", "shift", "tension", "corroborates", "repeats")
+
+class RelationKind(StrEnum):
+    """What a relation between two claims is (the module docstring says when each holds)."""
+
+    CONTRADICTS = "contradicts"
+    SHIFT = "shift"
+    TENSION = "tension"
+    CORROBORATES = "corroborates"
+    REPEATS = "repeats"
+
+
+KINDS: Final[tuple[str, ...]] = tuple(k.value for k in RelationKind)
+"""The relation kinds in their order (the stored values)."""
 NEAR_DUPLICATE: Final = 0.95
 SAME_SPEAKER: Final = 0.80
 _WORD: Final = re.compile(r"\w+")
@@ -150,9 +163,8 @@ def relate_pairs(
     for i, j, s in pairs:
         why = common_origin(claims[i], claims[j], s)
         if why:
-            out.append(
-                Relation(claims[i].claim_id, claims[j].claim_id, "repeats", s, "origin", why)
-            )
+            ids = (claims[i].claim_id, claims[j].claim_id)
+            out.append(Relation(*ids, RelationKind.REPEATS.value, s, "origin", why))
         elif not (claims[i].states_something and claims[j].states_something):
             continue
         elif frames is None or (
@@ -248,18 +260,25 @@ def _decide(
                 return Relation(
                     old.claim_id,
                     new.claim_id,
-                    "shift",
+                    RelationKind.SHIFT.value,
                     p_clash,
                     method,
                     _one_line(f"{apart} days apart, the later claim reverses the earlier: {why}"),
                 )
-            return Relation(a.claim_id, b.claim_id, "contradicts", p_clash, method, _one_line(why))
+            return Relation(
+                a.claim_id,
+                b.claim_id,
+                RelationKind.CONTRADICTS.value,
+                p_clash,
+                method,
+                _one_line(why),
+            )
     elif ab.label == ba.label == "entailment" and not opposite:
         score = min(ab.scores["entailment"], ba.scores["entailment"])
         return Relation(
             a.claim_id,
             b.claim_id,
-            "corroborates",
+            RelationKind.CORROBORATES.value,
             score,
             method,
             f"each states the other, from independent origins ({a.source_name}; {b.source_name})",
@@ -305,7 +324,7 @@ def _tension(
             return Relation(
                 a.claim_id,
                 b.claim_id,
-                "tension",
+                RelationKind.TENSION.value,
                 score,
                 f"{method} stance",
                 f"A {side} {what!r}, B the opposite",

@@ -47,6 +47,7 @@ from feint.relate.propositions import Cluster, central, communities, join_existi
 from feint.relate.relations import (
     Policy,
     Relation,
+    RelationKind,
     StanceOf,
     candidate_pairs,
     relate_pairs,
@@ -217,7 +218,9 @@ def _relate_pending(
         run, space, stances, judge, referee, step("relations")
     )
     report.judged_pairs = len(judged)
-    decided = {frozenset((r.claim_a, r.claim_b)) for r in relations if r.kind != "tension"}
+    decided = {
+        frozenset((r.claim_a, r.claim_b)) for r in relations if r.kind != RelationKind.TENSION
+    }
     open_pairs = [  # judged, and neither contradicting nor corroborating
         (run.claims[i].claim_id, run.claims[j].claim_id)
         for i, j, _ in judged

@@ -31,6 +31,7 @@ from feint import __version__
 from feint.assess.timing import supporting_claims
 from feint.errors import UsageError
 from feint.relate.claims import CHANNELS as CHANNELS  # the report lists channels in this order
+from feint.relate.relations import RelationKind
 from feint.report import entities
 from feint.report.labels import evidence_label
 from feint.store import Store
@@ -117,8 +118,10 @@ def gather(
     """
     q = pick_question(store, question)
     evidence = _evidence(store, q, limits) if q else []
-    contradictions, n_contradictions = _pairs(store, ("contradicts", "tension"), limits)
-    shifts, n_shifts = _pairs(store, ("shift",), limits)
+    contradictions, n_contradictions = _pairs(
+        store, (RelationKind.CONTRADICTS.value, RelationKind.TENSION.value), limits
+    )
+    shifts, n_shifts = _pairs(store, (RelationKind.SHIFT.value,), limits)
     saydo = _saydo(store, q, limits) if q else []
     sources = _sources(store, None if limits is None else limits.sources)
     if all_documents:

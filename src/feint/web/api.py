@@ -11,7 +11,7 @@ before it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 
+from feint.relate.relations import KINDS
 from feint.report.data import gather, matrix, pick_question
 from feint.web import lookups, queries, work
 from feint.web.errors import ApiError
@@ -28,7 +29,7 @@ from feint.web.state import Shared
 
 router = APIRouter()
 
-RELATION_KINDS = {"contradicts", "shift", "tension", "corroborates", "repeats"}
+RELATION_KINDS: Final = frozenset(KINDS)
 
 
 class RatingIn(BaseModel):

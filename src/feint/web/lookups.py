@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, Final
 from urllib.parse import quote
 
+from feint.relate.relations import RelationKind
 from feint.report.data import pick_question
 from feint.store import Store
 from feint.web import queries
@@ -31,7 +32,9 @@ LISTINGS: Final[dict[str, tuple[str, Fetch]]] = {
     "sources": ("sources.html.j2", queries.sources),
     "contradictions": (
         "contradictions.html.j2",
-        lambda store, no, size: queries.relations(store, ("contradicts", "tension"), no, size),
+        lambda store, no, size: queries.relations(
+            store, (RelationKind.CONTRADICTS.value, RelationKind.TENSION.value), no, size
+        ),
     ),
 }
 """The paged lists, by name: each a page (its template) and, but contradictions
