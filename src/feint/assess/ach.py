@@ -26,13 +26,44 @@ import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Final
 
-RATINGS: Final = ("CC", "C", "N", "I", "II", "NA")
-_VALUE: Final = {"CC": 2, "C": 1, "N": 0, "I": -1, "II": -2}
-_INCONSISTENCY: Final = {"I": -1.0, "II": -2.0}
+
+class Rating(StrEnum):
+    """How one evidence row fits one hypothesis, on PARC ACH's scale (Heuer 1999)."""
+
+    VERY_CONSISTENT = "CC"
+    CONSISTENT = "C"
+    NEUTRAL = "N"
+    INCONSISTENT = "I"
+    VERY_INCONSISTENT = "II"
+    NOT_APPLICABLE = "NA"
+
+
+RATINGS: Final[tuple[str, ...]] = tuple(r.value for r in Rating)
+"""The ratings from most to least consistent, then NA (the stored values)."""
+_NA: Final = Rating.NOT_APPLICABLE.value
+_VALUE: Final[dict[str, int]] = {
+    Rating.VERY_CONSISTENT: 2,
+    Rating.CONSISTENT: 1,
+    Rating.NEUTRAL: 0,
+    Rating.INCONSISTENT: -1,
+    Rating.VERY_INCONSISTENT: -2,
+}
+_INCONSISTENCY: Final[dict[str, float]] = {
+    Rating.INCONSISTENT: -1.0,
+    Rating.VERY_INCONSISTENT: -2.0,
+}
 WEIGHT: Final = {"low": 1 / math.sqrt(2), "medium": 1.0, "high": math.sqrt(2)}
-_FLIP: Final = {"CC": "II", "C": "I", "N": "N", "I": "C", "II": "CC", "NA": "NA"}
+_FLIP: Final[dict[str, str]] = {  # C <-> I, CC <-> II; N and NA stay
+    Rating.VERY_CONSISTENT: Rating.VERY_INCONSISTENT,
+    Rating.CONSISTENT: Rating.INCONSISTENT,
+    Rating.NEUTRAL: Rating.NEUTRAL,
+    Rating.INCONSISTENT: Rating.CONSISTENT,
+    Rating.VERY_INCONSISTENT: Rating.VERY_CONSISTENT,
+    Rating.NOT_APPLICABLE: Rating.NOT_APPLICABLE,
+}
 
 
 def question_id(question: str) -> str:
@@ -156,10 +187,10 @@ def judge_rating(entailment: float, contradiction: float) -> str:
     """A rating from a judge's probabilities (evidence as premise, hypothesis as
     hypothesis): strong entailment CC, entailment C, strong contradiction II, ..."""
     if entailment >= max(contradiction, 0.5):
-        return "CC" if entailment >= 0.8 else "C"
+        return (Rating.VERY_CONSISTENT if entailment >= 0.8 else Rating.CONSISTENT).value
     if contradiction >= max(entailment, 0.5):
-        return "II" if contradiction >= 0.8 else "I"
-    return "N"
+        return (Rating.VERY_INCONSISTENT if contradiction >= 0.8 else Rating.INCONSISTENT).value
+    return Rating.NEUTRAL.value
 
 
 Matrix = Mapping[tuple[str, str], str]
@@ -172,7 +203,7 @@ def scores(
     """Weighted inconsistency per hypothesis (0 is best; more negative is worse)."""
     return {
         h.hypothesis_id: sum(
-            _INCONSISTENCY.get(m.get((h.hypothesis_id, e.evidence_id), "NA"), 0.0) * e.weight
+            _INCONSISTENCY.get(m.get((h.hypothesis_id, e.evidence_id), _NA), 0.0) * e.weight
             for e in evidence
         )
         for h in hypotheses
@@ -185,7 +216,7 @@ def consistency(
     """Weighted consistency per hypothesis (C = 1, CC = 2): only to break ties."""
     return {
         h.hypothesis_id: sum(
-            max(_VALUE.get(m.get((h.hypothesis_id, e.evidence_id), "NA"), 0), 0) * e.weight
+            max(_VALUE.get(m.get((h.hypothesis_id, e.evidence_id), _NA), 0), 0) * e.weight
             for e in evidence
         )
         for h in hypotheses
@@ -209,7 +240,7 @@ def diagnosticity(hypotheses: Sequence[Hypothesis], e: Evidence, m: Matrix) -> i
     values = [
         _VALUE[r]
         for h in hypotheses
-        if (r := m.get((h.hypothesis_id, e.evidence_id), "NA")) in _VALUE
+        if (r := m.get((h.hypothesis_id, e.evidence_id), _NA)) in _VALUE
     ]
     return max(values) - min(values) if values else 0
 
@@ -228,7 +259,7 @@ def sensitivity(
         flipped = dict(m)
         for h in hypotheses:
             key = (h.hypothesis_id, e.evidence_id)
-            flipped[key] = _FLIP[m.get(key, "NA")]
+            flipped[key] = _FLIP[m.get(key, _NA)]
         if ranking(hypotheses, evidence, flipped)[0] != top:
             why.append("flipped")
         if why:

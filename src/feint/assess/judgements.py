@@ -194,9 +194,10 @@ def _judgement(
 
 def _tells_apart(hs: list[Hypothesis], e: Evidence, m: ach.Matrix, h: Hypothesis) -> bool:
     """Is ``e`` rated differently for ``h`` than for some other hypothesis?"""
-    mine = m.get((h.hypothesis_id, e.evidence_id), "NA")
-    others = {m.get((x.hypothesis_id, e.evidence_id), "NA") for x in hs if x is not h}
-    return mine != "NA" and bool(others - {mine, "NA"})
+    na = ach.Rating.NOT_APPLICABLE.value
+    mine = m.get((h.hypothesis_id, e.evidence_id), na)
+    others = {m.get((x.hypothesis_id, e.evidence_id), na) for x in hs if x is not h}
+    return mine != na and bool(others - {mine, na})
 
 
 def _independent_credible(rows: list[Evidence]) -> int:

@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import IO, Any, Final, TypeVar
 
 from feint import __version__
+from feint.assess.ach import RATINGS
 from feint.assess.timing import supporting_claims
 from feint.errors import UsageError
 from feint.relate.claims import CHANNELS as CHANNELS  # the report lists channels in this order
@@ -36,7 +37,7 @@ from feint.report import entities
 from feint.report.labels import evidence_label
 from feint.store import Store
 
-RATING_ORDER = ("CC", "C", "N", "I", "II", "NA")
+RATING_ORDER: Final = RATINGS
 T = TypeVar("T")
 BATCH: Final = 2_000
 """Rows read from the store at a time when a whole list is written out."""
