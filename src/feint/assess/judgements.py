@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
 from feint.assess import ach
@@ -23,14 +24,27 @@ from feint.assess.ach import Evidence, Hypothesis
 if TYPE_CHECKING:  # the type only: matrix imports this module to conclude
     from feint.assess.matrix import AssessReport
 
-BANDS: Final = (
-    ("almost no chance", 0.01, 0.05),
-    ("very unlikely", 0.05, 0.20),
-    ("unlikely", 0.20, 0.45),
-    ("roughly even chance", 0.45, 0.55),
-    ("likely", 0.55, 0.80),
-    ("very likely", 0.80, 0.95),
-    ("almost certain", 0.95, 0.99),
+
+class Band(StrEnum):
+    """An ICD 203 expression of likelihood, least likely first (the stored ``band``)."""
+
+    ALMOST_NO_CHANCE = "almost no chance"
+    VERY_UNLIKELY = "very unlikely"
+    UNLIKELY = "unlikely"
+    ROUGHLY_EVEN_CHANCE = "roughly even chance"
+    LIKELY = "likely"
+    VERY_LIKELY = "very likely"
+    ALMOST_CERTAIN = "almost certain"
+
+
+BANDS: Final[tuple[tuple[str, float, float], ...]] = (
+    (Band.ALMOST_NO_CHANCE.value, 0.01, 0.05),
+    (Band.VERY_UNLIKELY.value, 0.05, 0.20),
+    (Band.UNLIKELY.value, 0.20, 0.45),
+    (Band.ROUGHLY_EVEN_CHANCE.value, 0.45, 0.55),
+    (Band.LIKELY.value, 0.55, 0.80),
+    (Band.VERY_LIKELY.value, 0.80, 0.95),
+    (Band.ALMOST_CERTAIN.value, 0.95, 0.99),
 )
 """(words, low, high): ICD 203's seven bands (1-5 % ... 95-99 %)."""
 
@@ -64,17 +78,18 @@ certain) needs: rows that tell this hypothesis from another, of medium or high
 credibility, resting on claims, events or decisions no other counted row rests on.
 Three sources that agree independently are the least a careful analyst would call
 near-certainty on; with fewer the estimate is held at the next band in."""
+_EXTREMES: Final = (Band.ALMOST_NO_CHANCE, Band.ALMOST_CERTAIN)
 
 # How each band reads after "We assess that": "it is almost no chance that" is not
 # English.
-_PHRASES: Final = {
-    "almost no chance": "there is almost no chance",
-    "very unlikely": "it is very unlikely",
-    "unlikely": "it is unlikely",
-    "roughly even chance": "there is a roughly even chance",
-    "likely": "it is likely",
-    "very likely": "it is very likely",
-    "almost certain": "it is almost certain",
+_PHRASES: Final[dict[str, str]] = {
+    Band.ALMOST_NO_CHANCE: "there is almost no chance",
+    Band.VERY_UNLIKELY: "it is very unlikely",
+    Band.UNLIKELY: "it is unlikely",
+    Band.ROUGHLY_EVEN_CHANCE: "there is a roughly even chance",
+    Band.LIKELY: "it is likely",
+    Band.VERY_LIKELY: "it is very likely",
+    Band.ALMOST_CERTAIN: "it is almost certain",
 }
 
 
@@ -82,9 +97,9 @@ def temper(p: float, independent_rows: int) -> tuple[float, str | None]:
     """``p`` held out of the extreme bands when fewer than ``MIN_ROWS_FOR_EXTREMES``
     independent, credible rows bear on it, and why (None when it stands)."""
     words = band_of(p)[0]
-    if independent_rows >= MIN_ROWS_FOR_EXTREMES or words not in (BANDS[0][0], BANDS[-1][0]):
+    if independent_rows >= MIN_ROWS_FOR_EXTREMES or words not in _EXTREMES:
         return p, None
-    held = BANDS[0][2] if words == BANDS[0][0] else BANDS[-1][1] - 1e-9
+    held = BANDS[0][2] if words == Band.ALMOST_NO_CHANCE else BANDS[-1][1] - 1e-9
     return held, (
         f"the estimate is held at {band_of(held)[0]!r} rather than {words!r} because only "
         f"{independent_rows} independent, credible evidence row(s) bear on it (the extremes "
