@@ -35,7 +35,7 @@ from feint.demo import run_demo
 from feint.report import FORMATS, write_report
 from feint.store import Store
 from feint.web.app import create_app
-from report_scale import grow, write_in_child
+from report_scale import grow, print_rows, write_in_child
 
 
 def _timed(fn: Any, repeat: int) -> list[float]:
@@ -106,10 +106,7 @@ def main() -> None:
         print(json.dumps(results, indent=1))
         return
     print(f"{results['documents']} documents on {results['machine']}")
-    for key, value in results.items():
-        if isinstance(value, dict):
-            shown = (f"{k} {v:,}" if k == "bytes" else f"{k} {v:.3f}" for k, v in value.items())
-            print(f"{key[:44]:44s} " + ", ".join(shown))
+    print_rows(results, width=44, digits=3)
 
 
 if __name__ == "__main__":

@@ -153,10 +153,17 @@ def main() -> None:
         return
     grown = f"grown in {results['grow_s']:.1f} s"
     print(f"{results['claims']:,} claims on {results['machine']} ({grown})")
+    print_rows(results, width=12, digits=1)
+
+
+def print_rows(results: dict[str, Any], width: int, digits: int) -> None:
+    """Each measured thing on a line: its name, then its figures (sizes in bytes)."""
     for key, value in results.items():
         if isinstance(value, dict):
-            shown = (f"{k} {v:,}" if k == "bytes" else f"{k} {v:.1f}" for k, v in value.items())
-            print(f"{key:12s} " + ", ".join(shown))
+            shown = (
+                f"{k} {v:,}" if k == "bytes" else f"{k} {v:.{digits}f}" for k, v in value.items()
+            )
+            print(f"{key[:width]:{width}s} " + ", ".join(shown))
 
 
 if __name__ == "__main__":

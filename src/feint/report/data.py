@@ -333,14 +333,14 @@ def _pairs(
     strongest first, both sides quoted; the first ``limits.pairs`` or all of them
     (read as consumed), and how many there are."""
     where = (
-        "WHERE list_contains(?, r.kind) AND r.claim_a IN (SELECT claim_id FROM quoted) "
-        "AND r.claim_b IN (SELECT claim_id FROM quoted)"
+        "WHERE list_contains(?, r.kind) AND r.claim_a IN (SELECT claim_id FROM claims) "
+        "AND r.claim_b IN (SELECT claim_id FROM claims)"
     )
     n = int(store.query(
-        f"WITH quoted AS ({_QUOTE_SQL}) SELECT count(*) FROM relations r {where}",
+        f"SELECT count(*) FROM relations r {where}",
         [list(kinds)]).rows[0][0])  # fmt: skip
     sql = (
-        f"WITH quoted AS ({_QUOTE_SQL}) SELECT r.claim_a, r.claim_b, r.kind, r.score, "
+        "SELECT r.claim_a, r.claim_b, r.kind, r.score, "
         f"r.method, r.explanation FROM relations r {where} "
         "ORDER BY r.kind, r.score DESC, r.claim_a, r.claim_b"
     )

@@ -126,7 +126,7 @@ def upload_name(filename: str) -> str:
     """The name a browser sent, fit to show and store: its last path part, with no
     control characters (a NUL broke the store's text), a very long one shortened in
     the middle so that its suffix still says what it is."""
-    name = re.sub(r"[\x00-\x1f\x7f]", "", Path(filename.replace("\x00", "")).name).strip()
+    name = Path(re.sub(r"[\x00-\x1f\x7f]", "", filename)).name.strip()
     if not name:
         raise ApiError(422, "bad_name", "The file's name is empty once control characters "
                        "are removed; rename the file and upload it again.")  # fmt: skip
