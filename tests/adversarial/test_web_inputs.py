@@ -87,6 +87,7 @@ def test_an_upload_name_is_cleaned_not_a_500(
         f"{url}/api/documents",
         content=body,
         headers={"Origin": url, "Content-Type": "multipart/form-data; boundary=b"},
+        timeout=120,  # the first upload loads the spaCy pipeline
     )
     assert r.status_code in (201, 422), r.text
     if r.status_code == 201:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from feint.extract.entities import SourceRow, fold, group
+from feint.extract.entities import SourceMentions, fold, group
 from feint.extract.records import Attribution
 from feint.extract.speakers_eval import evaluate
 from feint.extract.timex import resolve_time
@@ -218,8 +218,8 @@ def test_relative_dates_resolve_against_the_publication_date() -> None:
 # -- one entity per source ---------------------------------------------------------------------
 
 
-def _row(sid: str, name: str, kind: str, doc: str = "d1") -> SourceRow:
-    return SourceRow(sid, name, kind, None, None, doc, 1)
+def _row(sid: str, name: str, kind: str, doc: str = "d1") -> SourceMentions:
+    return SourceMentions(sid, name, kind, None, None, doc, 1)
 
 
 def test_name_variants_fold_together() -> None:

@@ -50,7 +50,13 @@ from pathlib import Path
 from typing import Final
 
 from feint.assess.ach import Evidence, Hypothesis, question_id
-from feint.assess.matrix import AssessReport, conclude, save, stored_report
+from feint.assess.matrix import (
+    AssessReport,
+    conclude,
+    put_analyst_ratings,
+    save,
+    stored_report,
+)
 from feint.errors import UsageError
 from feint.store import Store
 
@@ -227,14 +233,8 @@ def import_achz(store: Store, path: str | Path, question: str | None = None) -> 
     note = f"imported from {p.name}"
     for key, rating in cells.items():
         report.matrix[key], report.proposed_by[key], report.notes[key] = rating, "analyst", note
-    with store.transaction() as conn:
-        for h, e in cells:
-            conn.execute("DELETE FROM ratings WHERE hypothesis_id = ? AND evidence_id = ?", [h, e])
-        store.insert_rows(
-            "ratings",
-            ("hypothesis_id", "evidence_id", "rating", "proposed_by", "note", "question"),
-            [(h, e, r, "analyst", note, q) for (h, e), r in cells.items()],
-        )
+    with store.transaction():
+        put_analyst_ratings(store, cells, note, q)
     # Ratings first: should the rewrite fail, the analyst's ratings are already kept.
     save(store, conclude(report, qid))
     out.ratings = len(cells)

@@ -26,6 +26,7 @@ from typing import Final
 
 from feint.relate.relations import RelationKind
 from feint.store import Store
+from feint.store.records import GradeRow
 
 RELIABILITY: Final = {
     "A": "completely reliable",
@@ -224,10 +225,11 @@ def grade_store(store: Store, inconsistent: Mapping[str, Sequence[str]] | None =
     relations = store.query("SELECT claim_a, claim_b, kind FROM relations").rows
     grades = grade(facts, [(a, b, k) for a, b, k in relations], inconsistent)
     with store.transaction():
-        store.clear("grades")
-        store.insert_rows(
-            "grades",
-            ("source_id", "claim_id", "reliability", "credibility", "rationale"),
-            [(g.source_id, g.claim_id, g.reliability, g.credibility, g.rationale) for g in grades],
+        store.clear(GradeRow)
+        store.insert(
+            [
+                GradeRow(g.source_id, g.claim_id, g.reliability, g.credibility, g.rationale)
+                for g in grades
+            ]
         )
     return len(grades)

@@ -24,6 +24,7 @@ from feint.assess.judgements import Judgement, key_judgements
 from feint.errors import UsageError
 from feint.relate.judges.judge import Judge
 from feint.store import Store
+from feint.store.records import EvidenceRow, HypothesisRow, JudgementRow, RatingRow
 
 ANALYST_HYPOTHESIS: Final = re.compile(r":H-(achz|analyst)-\d+$")
 """Ids of hypotheses an analyst added (``import_achz``), kept on re-runs."""
@@ -123,12 +124,10 @@ def add_evidence(
         n += 1
     eid = f"{qid}:E-analyst-{n}"
     with store.transaction():
-        store.insert_rows(
-            "evidence",
-            ("evidence_id", "question", "description", "kind", "credibility", "relevance",
-             "refs", "weight", "diagnosticity"),
-            [(eid, report.question, description, "analyst", credibility, relevance, [],
-              ach.WEIGHT[credibility] * ach.WEIGHT[relevance], 0)],
+        weight = ach.WEIGHT[credibility] * ach.WEIGHT[relevance]
+        store.insert(
+            [EvidenceRow(eid, description, "analyst", credibility, relevance, [],
+                         report.question, weight, 0, None)]
         )  # fmt: skip
     rescore(store, report.question)
     return eid
@@ -196,16 +195,20 @@ def set_rating(store: Store, hypothesis_id: str, evidence_id: str, rating: str) 
             f"No hypothesis {hypothesis_id!r} or no evidence {evidence_id!r} in the "
             "store; run 'feint assess' first and take the ids it prints."
         )
-    with store.transaction() as conn:
-        conn.execute(
-            "DELETE FROM ratings WHERE hypothesis_id = ? AND evidence_id = ?",
-            [hypothesis_id, evidence_id],
+    with store.transaction():
+        put_analyst_ratings(
+            store, {(hypothesis_id, evidence_id): rating}, "set by the analyst", known[0][0]
         )
-        store.insert_rows(
-            "ratings",
-            ("hypothesis_id", "evidence_id", "rating", "proposed_by", "note", "question"),
-            [(hypothesis_id, evidence_id, rating, "analyst", "set by the analyst", known[0][0])],
-        )
+
+
+def put_analyst_ratings(
+    store: Store, cells: dict[tuple[str, str], str], note: str, question: str
+) -> None:
+    """Store the analyst's ratings of (hypothesis, evidence) cells over whatever rated
+    them before (inside a transaction)."""
+    for h, e in cells:
+        store.delete(RatingRow, hypothesis_id=h, evidence_id=e)
+    store.insert([RatingRow(h, e, r, "analyst", question, note) for (h, e), r in cells.items()])
 
 
 def rate(store: Store, report: AssessReport, judge: Judge) -> None:
@@ -249,8 +252,8 @@ def save(store: Store, report: AssessReport) -> None:
     q = report.question
     now = datetime.now(UTC).replace(tzinfo=None)
     with store.transaction() as conn:
-        for table in ("hypotheses", "evidence", "judgements"):
-            conn.execute(f"DELETE FROM {table} WHERE question = ?", [q])
+        for kind in (HypothesisRow, EvidenceRow, JudgementRow):
+            store.delete(kind, question=q)
         conn.execute("DELETE FROM ratings WHERE question = ? AND proposed_by <> 'analyst'", [q])
         _insert_hypotheses(store, report)
         _insert_evidence(store, report)
@@ -261,20 +264,9 @@ def save(store: Store, report: AssessReport) -> None:
 def _insert_hypotheses(store: Store, report: AssessReport) -> None:
     """The hypotheses with their scores, ranks and probabilities."""
     rank = {h: n for n, h in enumerate(report.ranking, start=1)}
-    store.insert_rows(
-        "hypotheses",
-        (
-            "hypothesis_id",
-            "question",
-            "label",
-            "is_deception",
-            "role",
-            "score",
-            "rank",
-            "probability",
-        ),
+    store.insert(
         [
-            (
+            HypothesisRow(
                 h.hypothesis_id,
                 report.question,
                 h.label,
@@ -285,76 +277,50 @@ def _insert_hypotheses(store: Store, report: AssessReport) -> None:
                 report.probabilities[h.hypothesis_id],
             )
             for h in report.hypotheses
-        ],
+        ]
     )
 
 
 def _insert_evidence(store: Store, report: AssessReport) -> None:
     """The evidence rows with their weights, diagnosticity and sensitivity."""
-    store.insert_rows(
-        "evidence",
-        (
-            "evidence_id",
-            "question",
-            "description",
-            "kind",
-            "credibility",
-            "relevance",
-            "refs",
-            "weight",
-            "diagnosticity",
-            "sensitivity",
-        ),
+    store.insert(
         [
-            (
+            EvidenceRow(
                 e.evidence_id,
-                report.question,
                 e.description,
                 e.kind,
                 e.credibility,
                 e.relevance,
                 list(e.refs),
+                report.question,
                 e.weight,
                 report.diagnosticity[e.evidence_id],
                 ", ".join(report.sensitivity.get(e.evidence_id, [])) or None,
             )
             for e in report.evidence
-        ],
+        ]
     )
 
 
 def _insert_ratings(store: Store, report: AssessReport) -> None:
     """The ratings the rules and the judge proposed; the analyst's are in the store
     already (``set_rating``) and were not deleted."""
-    store.insert_rows(
-        "ratings",
-        ("hypothesis_id", "evidence_id", "rating", "proposed_by", "question", "note"),
+    store.insert(
         [
-            (h, e, r, report.proposed_by[(h, e)], report.question, report.notes.get((h, e)))
+            RatingRow(
+                h, e, r, report.proposed_by[(h, e)], report.question, report.notes.get((h, e))
+            )
             for (h, e), r in report.matrix.items()
             if report.proposed_by[(h, e)] != "analyst"
-        ],
+        ]
     )
 
 
 def _insert_judgements(store: Store, report: AssessReport, made_at: datetime) -> None:
     """The key judgements, each stamped ``made_at``."""
-    store.insert_rows(
-        "judgements",
-        (
-            "judgement_id",
-            "question",
-            "text",
-            "band",
-            "probability_low",
-            "probability_high",
-            "confidence",
-            "evidence_ids",
-            "confidence_text",
-            "made_at",
-        ),
+    store.insert(
         [
-            (
+            JudgementRow(
                 j.judgement_id,
                 report.question,
                 j.text,
@@ -367,5 +333,5 @@ def _insert_judgements(store: Store, report: AssessReport, made_at: datetime) ->
                 made_at,
             )
             for j in report.judgements
-        ],
+        ]
     )

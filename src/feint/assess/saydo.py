@@ -36,6 +36,7 @@ from typing import Final
 # The say-do test groups actors as the rules judge does: both read relate/actors.py.
 from feint.relate.actors import ACTOR_WORDS
 from feint.store import Store
+from feint.store.records import SayDoRow
 
 log = logging.getLogger(__name__)
 
@@ -248,35 +249,23 @@ def saydo_store(store: Store, question: str, window_days: int, actor: str = "") 
             ", ".join(g.title() for g in _ACTOR_GROUPS),
         )
     gaps = find_gaps(load_words(store, question, who), load_deeds(store, who), window_days)
-    with store.transaction() as conn:
-        conn.execute("DELETE FROM saydo WHERE question = ?", [question])
-        store.insert_rows(
-            "saydo",
-            (
-                "actor",
-                "channel",
-                "period",
-                "direction",
-                "claim_ids",
-                "event_ids",
-                "lag_days",
-                "window_days",
-                "question",
-            ),
+    with store.transaction():
+        store.delete(SayDoRow, question=question)
+        store.insert(
             [
-                (
+                SayDoRow(
                     g.actor,
-                    g.channel,
-                    g.period,
-                    g.direction,
                     list(g.claim_ids),
                     list(g.event_ids),
                     g.lag_days,
+                    g.direction,
+                    g.channel,
+                    g.period,
                     window_days,
                     question,
                 )
                 for g in gaps
-            ],
+            ]
         )
     return gaps
 

@@ -42,6 +42,7 @@ import numpy as np
 
 from feint.assess.ach import question_id
 from feint.store import Store
+from feint.store.records import TimingRow
 
 BASELINE_DAYS: Final = 28
 Z_SURGE: Final = 3.0
@@ -251,40 +252,25 @@ def timing_store(
     claims = supporting_claims(store, question)
     decisions = decision_dates(store)
     results = timing_for(question, claims, decisions, window, permutations)
-    with store.transaction() as conn:
-        conn.execute("DELETE FROM timing WHERE question = ?", [question])
-        store.insert_rows(
-            "timing",
-            (
-                "proposition_id",
-                "question",
-                "channel",
-                "window_days",
-                "precursor_rate",
-                "p_value",
-                "n_surges",
-                "n_decisions",
-                "n_preceded",
-                "surge_days",
-                "n_permutations",
-                "note",
-            ),
+    with store.transaction():
+        store.delete(TimingRow, question=question)
+        store.insert(
             [
-                (
+                TimingRow(
                     r.proposition_id,
-                    r.question,
                     r.channel,
                     r.window_days,
                     r.precursor_rate,
                     r.p_value,
                     r.n_surges,
                     r.n_decisions,
-                    r.n_preceded,
+                    r.question,
                     list(r.surge_days),
+                    r.n_preceded,
                     r.n_permutations,
                     r.note,
                 )
                 for r in results
-            ],
+            ]
         )
     return results

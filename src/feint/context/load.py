@@ -21,27 +21,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
 
 import duckdb
 
-from feint.context.readers import Decision, Event, RejectedRow, read_decisions, read_events
+from feint.context.readers import RejectedRow, read_decisions, read_events
 from feint.store import Store
+from feint.store.records import ClaimRow, ContextRejectRow, DecisionRow, EventRow
 
 ProgressFn = Callable[[int, int], None]
-_EVENT_COLUMNS: Final = (
-    "event_id",
-    "date",
-    "actor",
-    "type",
-    "description",
-    "source",
-    "place",
-    "sub_type",
-    "fatalities",
-    "kind",
-    "origin",
-)
 
 
 @dataclass(slots=True)
@@ -80,7 +67,7 @@ def load_context(
     jobs = [(p, "events") for p in events] + [(p, "decisions") for p in decisions]
     for done, (path, what) in enumerate(jobs, start=1):
         text = _read_text(path)
-        rows: list[Event | Decision | RejectedRow]
+        rows: list[EventRow | DecisionRow | RejectedRow]
         if isinstance(text, RejectedRow):
             rows = [text]
         elif what == "events":
@@ -89,8 +76,8 @@ def load_context(
             rows = list(read_decisions(text, path))
         rejected = [r for r in rows if isinstance(r, RejectedRow)]
         with store.transaction() as conn:
-            _load_events(store, [r for r in rows if isinstance(r, Event)], report)
-            _load_decisions(store, [r for r in rows if isinstance(r, Decision)], report)
+            _load_events(store, [r for r in rows if isinstance(r, EventRow)], report)
+            _load_decisions(store, [r for r in rows if isinstance(r, DecisionRow)], report)
             _replace_rejects(conn, store, path, rejected)
         report.rejected += rejected
         if progress is not None:
@@ -108,50 +95,24 @@ def _replace_rejects(
         [path, f"{path}:"],
     )
     now = datetime.now(UTC).replace(tzinfo=None)
-    store.insert_rows(
-        "context_rejects",
-        ("origin", "reason", "rejected_at"),
-        [(r.origin, r.reason, now) for r in rejected],
-    )
+    store.insert([ContextRejectRow(r.origin, r.reason, now) for r in rejected])
 
 
 def _count(store: Store, sql: str) -> int:
     return int(store.query(sql).rows[0][0])
 
 
-def _load_events(store: Store, good: list[Event], report: ContextReport) -> None:
+def _load_events(store: Store, good: list[EventRow], report: ContextReport) -> None:
     """Store the events and the claims of the coded statements (inside a transaction)."""
     if not good:
         return
     statements = [e for e in good if e.kind == "statement"]
     kinds = "SELECT count(*) FILTER (WHERE kind = 'statement'), count(*) FROM events"
     before = store.query(kinds).rows[0]
-    store.insert_rows(
-        "events",
-        _EVENT_COLUMNS,
-        [
-            (
-                e.event_id,
-                e.date,
-                e.actor,
-                e.type,
-                e.description,
-                e.source,
-                e.place,
-                e.sub_type,
-                e.fatalities,
-                e.kind,
-                e.origin,
-            )
-            for e in good
-        ],
-        on_conflict_skip=True,
-    )
+    store.insert(good, on_conflict_skip=True)
     after = store.query(kinds).rows[0]
-    store.insert_rows(
-        "claims",
-        ("claim_id", "attr_id", "source_id", "channel"),
-        [(f"c-{e.event_id}", e.event_id, None, "public_official") for e in statements],
+    store.insert(
+        [ClaimRow(f"c-{e.event_id}", e.event_id, None, "public_official") for e in statements],
         on_conflict_skip=True,
     )
     new_statements, added = after[0] - before[0], after[1] - before[1]
@@ -160,17 +121,12 @@ def _load_events(store: Store, good: list[Event], report: ContextReport) -> None
     report.unchanged += len(good) - added
 
 
-def _load_decisions(store: Store, good: list[Decision], report: ContextReport) -> None:
+def _load_decisions(store: Store, good: list[DecisionRow], report: ContextReport) -> None:
     """Store the decisions (inside a transaction)."""
     if not good:
         return
     before = _count(store, "SELECT count(*) FROM decisions")
-    store.insert_rows(
-        "decisions",
-        ("decision_id", "date", "audience", "decision", "kind", "origin"),
-        [(d.decision_id, d.date, d.audience, d.decision, d.kind, d.origin) for d in good],
-        on_conflict_skip=True,
-    )
+    store.insert(good, on_conflict_skip=True)
     added = _count(store, "SELECT count(*) FROM decisions") - before
     report.decisions += added
     report.unchanged += len(good) - added

@@ -1,6 +1,6 @@
 """Readers for event data and decision calendars; pure functions over file text.
 
-Event formats, told apart by their content, not their names:
+EventRow formats, told apart by their content, not their names:
 
 - ACLED exports (CSV with ACLED's own column names: ``event_id_cnty``,
   ``event_date``, ``actor1``, ``event_type``, ``sub_event_type``, ``location``,
@@ -13,7 +13,7 @@ Event formats, told apart by their content, not their names:
   ``actor``, ``event_type`` or ``type``, ``sub_event_type``, ``location`` or
   ``place``, ``notes`` or ``description``, optional ``event_id`` and ``source``).
 
-Decision calendars are CSVs with ``date``, ``audience``, ``decision``, ``kind``.
+DecisionRow calendars are CSVs with ``date``, ``audience``, ``decision``, ``kind``.
 
 A row that cannot be read becomes a ``RejectedRow`` naming the file, the line, each bad
 field and why; the rows around it are read on. One rule for every format's cells:
@@ -41,6 +41,7 @@ from datetime import date
 from typing import Final
 
 from feint.ingest.dates import parse_date
+from feint.store.records import DecisionRow, EventRow
 
 GDELT_COLUMNS: Final = 61
 # The csv module's default field limit. A longer cell is no event's field but a
@@ -85,35 +86,6 @@ _WORDS_DAY: Final = re.compile(
     r"[0-9]{1,2} [A-Za-z]+\.? [0-9]{4}|[A-Za-z]+\.? [0-9]{1,2},? [0-9]{4}"
 )
 _SHOWN: Final = 40  # characters of a bad value a reason repeats
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One row of ``events``: an action, or (kind "statement") a coded statement."""
-
-    event_id: str
-    date: date
-    actor: str
-    type: str
-    sub_type: str | None
-    description: str
-    source: str | None
-    place: str | None
-    fatalities: int | None
-    kind: str  # "action" or "statement"
-    origin: str  # file:line
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """One row of ``decisions``."""
-
-    decision_id: str
-    date: date
-    audience: str
-    decision: str
-    kind: str | None
-    origin: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,7 +260,7 @@ def _first(row: dict[str, str], *names: str) -> str:
     return _pick(row, *names)[1]
 
 
-def read_events(text: str, name: str) -> Iterator[Event | RejectedRow]:
+def read_events(text: str, name: str) -> Iterator[EventRow | RejectedRow]:
     """Events (or rejections) from an ACLED, GDELT or plain CSV file's text."""
     fmt = detect_format(text)
     if fmt == "gdelt":
@@ -321,7 +293,7 @@ def read_events(text: str, name: str) -> Iterator[Event | RejectedRow]:
         place = _first(row, "location", "place", "admin1", "country") or None
         sub = _first(row, "sub_event_type", "sub_type") or None
         given = _first(row, "event_id_cnty", "event_id")
-        yield Event(
+        yield EventRow(
             event_id=given
             or _id("ev", when.isoformat(), actor, kind_of, sub or "", place or "", notes),
             date=when,
@@ -367,7 +339,7 @@ def _gdelt_problems(cols: list[str], code: str) -> list[str]:
     return problems
 
 
-def _gdelt(text: str, name: str) -> Iterator[Event | RejectedRow]:
+def _gdelt(text: str, name: str) -> Iterator[EventRow | RejectedRow]:
     # Lines end at "\n" only: str.splitlines() would also break a row at a "\x1c" or
     # "\u2028" inside a cell and misnumber every row after it.
     for line, raw in enumerate(text.split("\n"), start=1):
@@ -395,7 +367,7 @@ def _gdelt(text: str, name: str) -> Iterator[Event | RejectedRow]:
         target = cols[_G_A2].strip() or "another party"
         statement = code in CAMEO_INTENT
         verb = CAMEO_INTENT.get(code) or _CAMEO_FIGHT.get(code, "fights")
-        yield Event(
+        yield EventRow(
             event_id=f"gdelt-{cols[_G_ID].strip()}",
             date=date(int(raw_date[:4]), int(raw_date[4:6]), int(raw_date[6:])),
             actor=actor,
@@ -410,7 +382,7 @@ def _gdelt(text: str, name: str) -> Iterator[Event | RejectedRow]:
         )
 
 
-def read_decisions(text: str, name: str) -> Iterator[Decision | RejectedRow]:
+def read_decisions(text: str, name: str) -> Iterator[DecisionRow | RejectedRow]:
     """Decisions (or rejections) from a calendar CSV: date, audience, decision, kind."""
     header = set(_header(text))
     missing = {"date", "decision"} - header
@@ -434,7 +406,7 @@ def read_decisions(text: str, name: str) -> Iterator[Decision | RejectedRow]:
             yield RejectedRow(origin, "; ".join(problems))
             continue
         audience = row.get("audience") or "unknown"
-        yield Decision(
+        yield DecisionRow(
             decision_id=_id("dec", when.isoformat(), audience, row["decision"]),
             date=when,
             audience=audience,

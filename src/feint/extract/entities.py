@@ -34,6 +34,7 @@ from typing import Final
 
 from feint.extract.profile import aliases
 from feint.store import Store
+from feint.store.records import EntityRow
 
 # Kinds that name one real-world person or body, merged across documents.
 NAMED_KINDS: Final = frozenset(
@@ -51,8 +52,8 @@ _GROUP: Final = re.compile(r"\b(?:and|or)\b")
 
 
 @dataclass(frozen=True, slots=True)
-class SourceRow:
-    """What grouping reads of one ``sources`` row."""
+class SourceMentions:
+    """What grouping reads of one ``sources`` row: a source and its mention count."""
 
     source_id: str
     name: str | None
@@ -91,10 +92,10 @@ def fold(name: str) -> str:
     return " ".join(out)
 
 
-def group(rows: Sequence[SourceRow]) -> list[Entity]:
+def group(rows: Sequence[SourceMentions]) -> list[Entity]:
     """Entities from source rows (see the module's docstring for the rules)."""
     alias = {fold(k): fold(v) for k, v in aliases().items()}
-    keyed: dict[tuple[str, str], list[SourceRow]] = defaultdict(list)
+    keyed: dict[tuple[str, str], list[SourceMentions]] = defaultdict(list)
     for r in rows:
         if not r.name or r.kind == "unresolved":
             continue
@@ -115,7 +116,7 @@ def group(rows: Sequence[SourceRow]) -> list[Entity]:
     return out
 
 
-def _join_surnames(keyed: dict[tuple[str, str], list[SourceRow]]) -> None:
+def _join_surnames(keyed: dict[tuple[str, str], list[SourceMentions]]) -> None:
     """Move each one-word person key into the one full name that ends in it."""
     full_by_last: dict[str, list[str]] = defaultdict(list)
     for space, key in keyed:
@@ -129,7 +130,7 @@ def _join_surnames(keyed: dict[tuple[str, str], list[SourceRow]]) -> None:
             keyed[("person", owners[0])].extend(keyed.pop((space, key)))
 
 
-def _entity(space: str, key: str, members: Sequence[SourceRow]) -> Entity:
+def _entity(space: str, key: str, members: Sequence[SourceMentions]) -> Entity:
     names = Counter(r.name for r in members if r.name)
     longest = max(len(n.split()) for n in names)
     # The most frequent spelling among the fullest forms ("Vladimir Putin", not "Putin").
@@ -164,7 +165,7 @@ def rebuild(store: Store) -> list[Entity]:
     ``sources.entity_id``. Cheap (one pass over the sources), so it runs after each
     extraction rather than being kept up to date row by row."""
     rows = [
-        SourceRow(*r)
+        SourceMentions(*r)
         for r in store.query(
             """
             SELECT s.source_id, s.name, s.kind, s.affiliation, s.role, s.doc_id,
@@ -177,11 +178,12 @@ def rebuild(store: Store) -> list[Entity]:
     entities = group(rows)
     links = [(sid, e.entity_id) for e in entities for sid in e.source_ids]
     with store.transaction() as conn:
-        store.clear("entities")
-        store.insert_rows(
-            "entities",
-            ("entity_id", "name", "kind", "affiliation", "role", "mentions"),
-            [[e.entity_id, e.name, e.kind, e.affiliation, e.role, e.mentions] for e in entities],
+        store.clear(EntityRow)
+        store.insert(
+            [
+                EntityRow(e.entity_id, e.name, e.kind, e.affiliation, e.role, e.mentions)
+                for e in entities
+            ]
         )
         conn.execute("UPDATE sources SET entity_id = NULL")
         if links:

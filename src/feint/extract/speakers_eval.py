@@ -39,7 +39,7 @@ from typing import Any, Final
 from spacy.language import Language
 
 from feint.errors import UsageError
-from feint.extract.entities import SourceRow, fold, group
+from feint.extract.entities import SourceMentions, fold, group
 from feint.extract.nlp import pipe_attributions
 from feint.extract.records import Attribution
 from feint.ingest.furniture import remove_furniture
@@ -139,7 +139,7 @@ def _match(ga: dict[str, Any], atts: list[Attribution]) -> Attribution | None:
 def _entity_names(parsed: list[tuple[str, list[Attribution]]]) -> dict[tuple[str, int], str]:
     """(item, attribution index) -> the name of the entity its source joins when the
     set's sources are grouped as the store groups them (``feint.extract.entities``)."""
-    rows: dict[str, SourceRow] = {}
+    rows: dict[str, SourceMentions] = {}
     of: dict[tuple[str, int], str] = {}
     for item, atts in parsed:
         for a in atts:
@@ -148,7 +148,7 @@ def _entity_names(parsed: list[tuple[str, list[Attribution]]]) -> dict[tuple[str
                 continue
             sid = f"{item}\0{p.name}\0{p.kind}"
             of[(item, a.index)] = sid
-            rows[sid] = SourceRow(sid, p.name, p.kind, p.affiliation, p.role, item, 1)
+            rows[sid] = SourceMentions(sid, p.name, p.kind, p.affiliation, p.role, item, 1)
     by_source = {sid: e.name for e in group(list(rows.values())) for sid in e.source_ids}
     return {key: by_source[sid] for key, sid in of.items() if sid in by_source}
 

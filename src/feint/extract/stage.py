@@ -27,6 +27,7 @@ from feint.extract import entities
 from feint.extract.nlp import COMPONENT, load_pipeline, pipe_attributions
 from feint.extract.records import Attribution
 from feint.store import Store
+from feint.store.records import AttributionRow, ExtractErrorRow, ExtractRunRow, SourceRow
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +37,6 @@ EXTRACTOR_VERSION: Final = "rules-4"
 
 ProgressFn = Callable[[int, int], None]
 """progress(done, total) after each batch of documents."""
-
-_ATTR_COLUMNS: Final = (
-    "attr_id", "doc_id", "parent_id", "source_id", "source_text", "source_start",
-    "source_end", "cue_text", "cue_start", "cue_end", "cue_lemma", "content_text",
-    "content_start", "content_end", "conduit_text", "conduit_start", "conduit_end",
-    "polarity", "hedged", "time_text", "time_resolved", "method", "source_name", "predicate",
-)  # fmt: skip
-_SOURCE_COLUMNS: Final = (
-    "source_id", "name", "kind", "count", "affiliation", "access", "doc_id", "role"
-)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -151,8 +142,8 @@ def _error(report: ExtractReport, doc_id: str, message: str) -> None:
 
 def _write(store: Store, parsed: Sequence[tuple[str, list[Attribution]]], model: str) -> None:
     doc_ids = [d for d, _ in parsed]
-    attr_rows: list[list[Any]] = []
-    source_rows: dict[str, list[Any]] = {}
+    attr_rows: list[AttributionRow] = []
+    source_rows: dict[str, SourceRow] = {}
     for doc_id, atts in parsed:
         ids = [attr_id(doc_id, a.index) for a in atts]
         for a in atts:
@@ -164,21 +155,20 @@ def _write(store: Store, parsed: Sequence[tuple[str, list[Attribution]]], model:
                 name = p.name if p.name is not None else f"unresolved {a.index}"
                 sid = source_id(doc_id, name, p.kind)
                 source_rows.setdefault(
-                    sid, [sid, p.name, p.kind, p.count, p.affiliation, p.access, doc_id, p.role]
+                    sid,
+                    SourceRow(
+                        sid, p.name, p.kind, p.count, p.affiliation, p.access, doc_id, p.role
+                    ),
                 )
             attr_rows.append(_attr_row(doc_id, ids, a, sid))
     now = datetime.now(UTC).replace(tzinfo=None)
-    runs = [[d, model, EXTRACTOR_VERSION, now, len(a)] for d, a in parsed]
+    runs = [ExtractRunRow(d, model, EXTRACTOR_VERSION, now, len(a)) for d, a in parsed]
     with store.transaction():
-        for table in ("attributions", "sources", "extract_runs", "extract_errors"):
-            store.delete_where_in(table, "doc_id", doc_ids)
-        store.insert_rows("attributions", _ATTR_COLUMNS, attr_rows)
-        store.insert_rows("sources", _SOURCE_COLUMNS, list(source_rows.values()))
-        store.insert_rows(
-            "extract_runs",
-            ("doc_id", "model", "extractor", "extracted_at", "n_attributions"),
-            runs,
-        )
+        for kind in (AttributionRow, SourceRow, ExtractRunRow, ExtractErrorRow):
+            store.delete_where_in(kind, "doc_id", doc_ids)
+        store.insert(attr_rows)
+        store.insert(list(source_rows.values()))
+        store.insert(runs)
 
 
 def record_errors(store: Store, errors: Sequence[tuple[str, str]]) -> None:
@@ -187,25 +177,21 @@ def record_errors(store: Store, errors: Sequence[tuple[str, str]]) -> None:
         return
     now = datetime.now(UTC).replace(tzinfo=None)
     with store.transaction():
-        store.delete_where_in("extract_errors", "doc_id", [d for d, _ in errors])
-        store.insert_rows(
-            "extract_errors",
-            ("doc_id", "stage", "error", "failed_at"),
-            [[d, "extract", msg, now] for d, msg in dict(errors).items()],
-        )
+        store.delete_where_in(ExtractErrorRow, "doc_id", [d for d, _ in errors])
+        store.insert([ExtractErrorRow(d, "extract", msg, now) for d, msg in dict(errors).items()])
 
 
-def _attr_row(doc_id: str, ids: list[str], a: Attribution, sid: str | None) -> list[Any]:
-    def parts(span: Any) -> list[Any]:
-        return [None, None, None] if span is None else [span.text, span.start, span.end]
+def _attr_row(doc_id: str, ids: list[str], a: Attribution, sid: str | None) -> AttributionRow:
+    def parts(span: Any) -> tuple[Any, Any, Any]:
+        return (None, None, None) if span is None else (span.text, span.start, span.end)
 
-    return [
+    return AttributionRow(
         ids[a.index], doc_id, None if a.parent is None else ids[a.parent], sid,
         *parts(a.source), *parts(a.cue), a.cue_lemma or None, *parts(a.content),
         *parts(a.conduit), a.polarity.value, a.hedged,
         a.time.text if a.time else None, a.time_resolved, a.method.value,
         a.profile.name if a.profile else None, a.predicate,
-    ]  # fmt: skip
+    )  # fmt: skip
 
 
 def attr_id(doc_id: str, index: int) -> str:

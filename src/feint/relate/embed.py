@@ -22,6 +22,7 @@ import numpy as np
 
 from feint.errors import ModelNotFoundError
 from feint.store import Store
+from feint.store.records import EmbeddingRow
 
 BUILTIN: Final = "builtin"
 BUILTIN_NAME: Final = "all-MiniLM-L6-v2"
@@ -126,11 +127,9 @@ def embed_cached(
         part = items[i : i + chunk]
         vectors = embedder.encode([t for _, t in part])
         with store.transaction():
-            store.insert_rows(
-                "embeddings",
-                ("text_key", "model", "dim", "vector"),
+            store.insert(
                 [
-                    (k, embedder.name, vectors.shape[1], v.tobytes())
+                    EmbeddingRow(k, embedder.name, vectors.shape[1], v.tobytes())
                     for (k, _), v in zip(part, vectors, strict=True)
                 ],
                 on_conflict_skip=True,

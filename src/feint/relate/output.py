@@ -3,9 +3,9 @@ open pairs, stances and the run's record, with the rows they replace deleted fir
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import duckdb
 
@@ -15,6 +15,17 @@ from feint.relate.frames import Frame
 from feint.relate.propositions import Cluster
 from feint.relate.relations import Relation
 from feint.store import Store
+from feint.store.records import (
+    ClaimRow,
+    OpenPairRow,
+    PropositionRow,
+    Record,
+    RelateRunRow,
+    RelationRow,
+    StanceRow,
+)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -41,18 +52,20 @@ class Output:
 
 def _delete_touching(
     conn: duckdb.DuckDBPyConnection,
-    table: str,
+    kind: type[Record],
     ids: list[str],
     columns: tuple[str, ...],
     where: str = "TRUE",
 ) -> None:
-    """Delete the rows of ``table`` whose ``columns`` name one of ``ids`` (in a
+    """Delete the rows of ``kind``'s table whose ``columns`` name one of ``ids`` (in a
     transaction). A semi-join on the unnested ids, not ``list_contains``: a hash join
     rather than a scan of the list per row, which counts when a new question moves
     every claim."""
     if ids:
         touching = " OR ".join(f"{c} IN (SELECT unnest(?::VARCHAR[]))" for c in columns)
-        conn.execute(f"DELETE FROM {table} WHERE ({where}) AND ({touching})", [ids] * len(columns))
+        conn.execute(
+            f"DELETE FROM {kind.TABLE} WHERE ({where}) AND ({touching})", [ids] * len(columns)
+        )
 
 
 def write(
@@ -73,30 +86,27 @@ def write(
     relations = out.relations + out.tension
     fresh = sorted(out.fresh)
     with store.transaction() as conn:
-        _delete_touching(conn, "claims", [claims[r].claim_id for r in rows] + fresh, ("claim_id",))
-        _delete_touching(conn, "stances", fresh, ("claim_id",))
-        _delete_touching(conn, "relations", fresh, ("claim_a", "claim_b"))
-        _delete_touching(conn, "open_pairs", fresh, ("claim_a", "claim_b"))
-        _delete_touching(conn, "relations", out.moved, ("claim_a", "claim_b"), "kind = 'tension'")
-        store.insert_rows("claims", _CLAIM_COLUMNS, claim_rows)
+        _delete_touching(conn, ClaimRow, [claims[r].claim_id for r in rows] + fresh, ("claim_id",))
+        _delete_touching(conn, StanceRow, fresh, ("claim_id",))
+        _delete_touching(conn, RelationRow, fresh, ("claim_a", "claim_b"))
+        _delete_touching(conn, OpenPairRow, fresh, ("claim_a", "claim_b"))
+        _delete_touching(conn, RelationRow, out.moved, ("claim_a", "claim_b"), "kind = 'tension'")
+        store.insert(claim_rows)
         if backfill:
             _backfill_frames(conn, out, backfill)
-        store.delete_where_in("propositions", "proposition_id", sorted(out.touched | out.emptied))
-        store.insert_rows(
-            "propositions", ("proposition_id", "label", "size", "label_claim"), prop_rows
+        store.delete_where_in(PropositionRow, "proposition_id", sorted(out.touched | out.emptied))
+        store.insert(prop_rows)
+        store.insert(
+            [
+                RelationRow(x.claim_a, x.claim_b, x.kind, x.score, x.method, x.explanation)
+                for x in relations
+            ]
         )
-        store.insert_rows(
-            "relations",
-            ("claim_a", "claim_b", "kind", "score", "method", "explanation"),
-            [[x.claim_a, x.claim_b, x.kind, x.score, x.method, x.explanation] for x in relations],
-        )
-        store.insert_rows("open_pairs", ("claim_a", "claim_b"), out.open_pairs)
+        store.insert([OpenPairRow(a, b) for a, b in out.open_pairs])
         if out.question:
-            store.insert_rows(
-                "stances",
-                ("question", "claim_id", "stance", "score", "method", "explanation"),
+            store.insert(
                 [
-                    [out.question, claims[r].claim_id, st, sc, judge_name, why[:200]]
+                    StanceRow(out.question, claims[r].claim_id, st, sc, judge_name, why[:200])
                     for r, (st, sc, _, why) in out.question_rows.items()
                 ],
                 on_conflict_skip=True,
@@ -104,49 +114,32 @@ def write(
         _record_run(store, options, embed_name, judge_name, len(out.new), len(relations))
 
 
-_CLAIM_COLUMNS = (
-    "claim_id",
-    "attr_id",
-    "source_id",
-    "channel",
-    "proposition_id",
-    "stance",
-    "stance_score",
-    "confidence",
-    "content_hash",
-    "frame_actor",
-    "frame_time",
-    "frame_polarity",
-    "frame_event",
-)
-
-
-def _claim_rows(out: Output, rows: list[int]) -> list[list[Any]]:
-    """The claims rows (``_CLAIM_COLUMNS``) of ``rows``."""
-    claim_rows: list[list[Any]] = []
+def _claim_rows(out: Output, rows: list[int]) -> list[ClaimRow]:
+    """The claims rows of ``rows``."""
+    claim_rows: list[ClaimRow] = []
     for r in rows:
         c = out.claims[r]
         st, sc, conf = out.stance_rows.get(r, (None, None, None))
         f = out.frames[r]
         claim_rows.append(
-            [
+            ClaimRow(
                 c.claim_id, c.attr_id, c.source_id, c.channel, out.proposition_of.get(r),
                 st, sc, conf, c.content_hash, f.actor, f.when, f.polarity, f.event,
-            ]
+            )
         )  # fmt: skip
     return claim_rows
 
 
-def _proposition_rows(out: Output) -> list[list[Any]]:
-    """(id, label, size, label claim) of each proposition written again."""
+def _proposition_rows(out: Output) -> list[PropositionRow]:
+    """The row of each proposition written again."""
     claims, props = out.claims, out.props
     return [
-        [
+        PropositionRow(
             pid,
             claims[props[pid].label].content,
             len(props[pid].members),
             claims[props[pid].label].claim_id,
-        ]
+        )
         for pid in sorted(out.touched)
     ]
 
@@ -179,18 +172,32 @@ def _record_run(
 ) -> None:
     """Add the run's row to ``relate_runs`` (in the caller's transaction)."""
     run = store.query("SELECT coalesce(max(run_id), 0) + 1 FROM relate_runs").rows[0][0]
-    store.insert_rows(
-        "relate_runs",
-        ("run_id", "finished_at", "judge", "embed_model", "k", "new_claims", "relations"),
-        [
-            [
-                run,
-                datetime.now(UTC).replace(tzinfo=None),
-                judge_name,
-                embed_name,
-                options.k,
-                new_claims,
-                relations,
-            ]
-        ],
+    finished = datetime.now(UTC).replace(tzinfo=None)
+    store.insert(
+        [RelateRunRow(run, finished, judge_name, embed_name, options.k, new_claims, relations)]
     )
+
+
+def forget_claims(store: Store) -> None:
+    """Delete relate's claims, propositions, relations and stances (``force``)."""
+    with store.transaction() as conn:
+        for kind in (PropositionRow, RelationRow, OpenPairRow, StanceRow):
+            store.clear(kind)
+        # Every claim but the statements context coded (their attr_id is an event).
+        conn.execute("DELETE FROM claims WHERE attr_id NOT IN (SELECT event_id FROM events)")
+
+
+def stamp_hashes(store: Store, rows: tuple[tuple[str, str], ...]) -> None:
+    """Give claims made before schema 7 the hash of their attribution as it is now.
+
+    Nothing records what they were made from, so they are taken to match: redoing
+    every claim of an old store would judge every pair again. After re-extracting
+    such a store, ``feint relate --force`` redoes them all.
+    """
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE claims SET content_hash = h.hash FROM (SELECT unnest(?::VARCHAR[]) AS id, "
+            "unnest(?::VARCHAR[]) AS hash) h WHERE claims.claim_id = h.id",
+            [[c for c, _ in rows], [h for _, h in rows]],
+        )
+    log.info("%d claim(s) from before schema 7 stamped with their attribution's hash", len(rows))

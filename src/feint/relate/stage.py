@@ -37,6 +37,7 @@ import numpy as np
 
 from feint.config import RelateOptions
 from feint.errors import UsageError
+from feint.relate import output
 from feint.relate.claims import Claim, Outdated, load_claims, outdated_claims
 from feint.relate.embed import Embedder, SentenceTransformerEmbedder, embed_cached
 from feint.relate.frames import Frame, FrameInput, FrameReader, same_actor
@@ -110,7 +111,7 @@ def relate(
     question = " ".join(question.split()) if question else None
     report = RelateReport()
     if force:
-        _forget_claims(store)
+        output.forget_claims(store)
     run = _pending(store, options, question)
     report.claims, report.new_claims = len(run.claims), len(run.new)
     report.removed_claims = len(run.outdated.gone)
@@ -171,22 +172,13 @@ class _Propositions:
     founded: int = 0  # new in this run
 
 
-def _forget_claims(store: Store) -> None:
-    """Delete relate's claims, propositions, relations and stances (``force``)."""
-    with store.transaction() as conn:
-        for table in ("propositions", "relations", "open_pairs", "stances"):
-            store.clear(table)
-        # Every claim but the statements context coded (their attr_id is an event).
-        conn.execute("DELETE FROM claims WHERE attr_id NOT IN (SELECT event_id FROM events)")
-
-
 def _pending(store: Store, options: RelateOptions, question: str | None) -> _Run:
     """The store's claims and which of them are new, outdated or not yet asked the
     question; claims from before schema 7 are stamped with their hash on the way."""
     claims = load_claims(store)
     outdated = outdated_claims(store, claims)
     if outdated.unhashed:
-        _stamp_hashes(store, outdated.unhashed)
+        output.stamp_hashes(store, outdated.unhashed)
     known = {k: v for k, v in _known_claims(store).items() if k not in outdated.claim_ids}
     new = [i for i, c in enumerate(claims) if c.claim_id not in known]
     fresh = {claims[i].claim_id for i in new} | outdated.gone  # their old rows all go
@@ -524,22 +516,6 @@ def _unasked(store: Store, question: str | None, claims: list[Claim], fresh: set
         for r in store.query("SELECT claim_id FROM stances WHERE question = ?", [question]).rows
     }
     return [i for i, c in enumerate(claims) if c.claim_id not in done or c.claim_id in fresh]
-
-
-def _stamp_hashes(store: Store, rows: tuple[tuple[str, str], ...]) -> None:
-    """Give claims made before schema 7 the hash of their attribution as it is now.
-
-    Nothing records what they were made from, so they are taken to match: redoing
-    every claim of an old store would judge every pair again. After re-extracting
-    such a store, ``feint relate --force`` redoes them all.
-    """
-    with store.transaction() as conn:
-        conn.execute(
-            "UPDATE claims SET content_hash = h.hash FROM (SELECT unnest(?::VARCHAR[]) AS id, "
-            "unnest(?::VARCHAR[]) AS hash) h WHERE claims.claim_id = h.id",
-            [[c for c, _ in rows], [h for _, h in rows]],
-        )
-    log.info("%d claim(s) from before schema 7 stamped with their attribution's hash", len(rows))
 
 
 def _existing_propositions(

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
+from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
@@ -28,6 +30,7 @@ from feint.errors import (
     StoreError,
     StoreNotFoundError,
 )
+from feint.store.records import Record
 from feint.store.schema import LATEST_VERSION, MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -290,6 +293,47 @@ class Store:
             self.insert_rows("documents", _DOCUMENT_COLUMNS, params, on_conflict_skip=True)
             return _count(conn, "documents") - before
 
+    def relabel_input(self, path: str, label: str, title: str) -> list[tuple[str, str, str | None]]:
+        """Give the documents read from ``path`` (a file, or ``path:N`` for its
+        parts) the source path ``label`` (keeping any ``:N``), and ``title`` when
+        the input was plain text with none of its own. The web UI ingests an upload
+        from a temporary file and names it after the upload this way.
+
+        Returns each such document's (doc_id, status, duplicate_of).
+        """
+        where = "source_path = ? OR source_path LIKE ?"
+        rows = self._conn.execute(
+            f"SELECT doc_id, status, duplicate_of FROM documents WHERE {where}",
+            [path, f"{path}:%"],
+        ).fetchall()
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE documents SET source_path = ? || "
+                "coalesce(nullif(regexp_extract(source_path, ':[0-9]+$'), ''), ''), "
+                "title = CASE WHEN ? <> '' AND format = 'text' THEN ? ELSE title END "
+                f"WHERE {where}",
+                [label, title, title, path, f"{path}:%"],
+            )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def insert(self, rows: Sequence[Record], *, on_conflict_skip: bool = False) -> None:
+        """Insert records of one table (call inside a transaction).
+
+        The table and its columns come from the records' class (``store.records``).
+        """
+        if not rows:
+            return
+        kind = type(rows[0])
+        if any(type(r) is not kind for r in rows):
+            raise TypeError(f"insert takes records of one table, not a mix with {kind.__name__}")
+        values = _values_of(kind)
+        self.insert_rows(
+            kind.TABLE,
+            _columns_of(kind),
+            [values(r) for r in rows],
+            on_conflict_skip=on_conflict_skip,
+        )
+
     def insert_rows(
         self,
         table: str,
@@ -298,10 +342,15 @@ class Store:
         *,
         on_conflict_skip: bool = False,
     ) -> None:
-        """Insert rows with multi-row VALUES statements (call inside a transaction).
+        """Insert rows of some of a table's columns (call inside a transaction).
 
-        DuckDB's executemany runs one statement per row (about 3.6 ms a row measured
-        here); a VALUES list of 100 rows costs about as much as one.
+        For hand-built stores (tests, one-off scripts) that fill a few columns.
+        Stages write whole records with ``insert``; tests/test_architecture.py holds
+        the rest of src/ to that.
+
+        It sends multi-row VALUES statements: DuckDB's executemany runs one statement
+        per row (about 3.6 ms a row measured here), and a VALUES list of 100 rows
+        costs about as much as one.
         """
         cols = ", ".join(columns)
         tail = " ON CONFLICT DO NOTHING" if on_conflict_skip else ""
@@ -313,16 +362,30 @@ class Store:
                 [v for row in chunk for v in row],
             )
 
-    def delete_where_in(self, table: str, column: str, values: Sequence[Any]) -> None:
-        """Delete the rows whose ``column`` is one of ``values`` (inside a transaction)."""
+    def delete_where_in(self, kind: type[Record], column: str, values: Sequence[Any]) -> None:
+        """Delete the rows of ``kind``'s table whose ``column`` is one of ``values``
+        (inside a transaction)."""
+        if column not in _columns_of(kind):
+            raise ValueError(f"{kind.TABLE} has no column {column}")
         if values:
             self._conn.execute(
-                f"DELETE FROM {table} WHERE list_contains(?, {column})", [list(values)]
+                f"DELETE FROM {kind.TABLE} WHERE list_contains(?, {column})", [list(values)]
             )
 
-    def clear(self, table: str) -> None:
-        """Delete every row of ``table`` (inside a transaction)."""
-        self._conn.execute(f'DELETE FROM "{table}"')
+    def delete(self, kind: type[Record], **equal: Any) -> None:
+        """Delete the rows of ``kind``'s table whose columns equal ``equal``'s values
+        (all of them; inside a transaction). ``delete(RatingRow, question=q)``."""
+        if not equal:
+            raise ValueError("delete needs a condition; clear() empties a table")
+        unknown = set(equal) - set(_columns_of(kind))
+        if unknown:
+            raise ValueError(f"{kind.TABLE} has no column {', '.join(sorted(unknown))}")
+        where = " AND ".join(f"{c} = ?" for c in equal)
+        self._conn.execute(f"DELETE FROM {kind.TABLE} WHERE {where}", list(equal.values()))
+
+    def clear(self, kind: type[Record]) -> None:
+        """Delete every row of ``kind``'s table (inside a transaction)."""
+        self._conn.execute(f'DELETE FROM "{kind.TABLE}"')
 
     # -- reading -------------------------------------------------------------
 
@@ -388,6 +451,22 @@ class Store:
             ).fetchall()
         ]
         return {name: _count(self._conn, name) for name in names}
+
+
+@cache
+def _columns_of(kind: type[Record]) -> tuple[str, ...]:
+    """A record class's columns: its dataclass fields, in order."""
+    return tuple(f.name for f in fields(kind))
+
+
+@cache
+def _values_of(kind: type[Record]) -> Callable[[Record], tuple[Any, ...]]:
+    """A function from a record to its values, in column order (no copying, unlike
+    ``dataclasses.astuple``)."""
+    names = _columns_of(kind)
+    if len(names) < 2:  # attrgetter of one name returns the value, not a tuple
+        raise TypeError(f"{kind.__name__}: a record has two columns or more")
+    return attrgetter(*names)
 
 
 def _count(conn: duckdb.DuckDBPyConnection, table: str) -> int:

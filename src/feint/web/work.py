@@ -148,19 +148,7 @@ def ingest_upload(state: WebState, upload: Upload) -> dict[str, Any]:
             store, case = state.store, state.session
             report = case.ingest([str(path)], Metadata(outlet=upload.outlet or None,
                                                        published=upload.published))  # fmt: skip
-            where = "source_path = ? OR source_path LIKE ?"
-            rows = store.query(
-                f"SELECT doc_id, status, duplicate_of FROM documents WHERE {where}",
-                [str(path), f"{path}:%"],
-            ).rows
-            with store.transaction() as conn:
-                conn.execute(
-                    "UPDATE documents SET source_path = 'upload:' || ? || "
-                    "coalesce(nullif(regexp_extract(source_path, ':[0-9]+$'), ''), ''), "
-                    "title = CASE WHEN ? <> '' AND format = 'text' THEN ? ELSE title END "
-                    f"WHERE {where}",
-                    [name, title, title, str(path), f"{path}:%"],
-                )
+            rows = store.relabel_input(str(path), f"upload:{name}", title)
             doc_ids = [d for d, status, _ in rows if status == "ok"]
             repeated = [original for _, _, original in rows if original]
             attributions = 0
