@@ -11,8 +11,9 @@ measures
   and, up to --recall-max claims, the index's recall against exact search;
 * frames: claims/s through the frame reader (a spaCy parse of each content), and
   the pairs the judge sees once each claim keeps the k of its 3k nearest that may
-  share its actor and pairs of two accounts of acts are dropped, as relate does,
-  per claim (issue 11 aims at 5 or fewer);
+  share its actor, pairs of two accounts of acts are dropped and each claim keeps its
+  ``--judged-per-claim`` most similar, as relate does, per claim (issue 16 aims at 5
+  or fewer at k = 20);
 * judging: pairs/s of the judge, both directions, on up to --judge-max of those
   pairs (all of them when there are fewer); the time for all pairs is extrapolated
   from that rate and marked so.
@@ -32,11 +33,12 @@ from pathlib import Path
 
 import numpy as np
 
+from feint.config import RelateOptions
 from feint.relate.embed import SentenceTransformerEmbedder
 from feint.relate.frames import FrameInput, FrameReader
 from feint.relate.judges.judge import get_judge
 from feint.relate.neighbours import EXACT_LIMIT, knn
-from feint.relate.relations import candidate_pairs
+from feint.relate.relations import candidate_pairs, within_budget
 from feint.relate.stage import same_actor_neighbours
 
 TRAIN = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear" / "train"
@@ -65,7 +67,9 @@ def contents(n: int, seed: int = 7) -> list[str]:
     return out
 
 
-def run(n: int, k: int, judge_name: str, judge_max: int, recall_max: int) -> dict[str, object]:
+def run(
+    n: int, k: int, judge_name: str, judge_max: int, recall_max: int, per_claim: int
+) -> dict[str, object]:
     texts = contents(n)
     embedder = SentenceTransformerEmbedder()
     t = time.perf_counter()
@@ -86,11 +90,14 @@ def run(n: int, k: int, judge_name: str, judge_max: int, recall_max: int) -> dic
     frames = reader.read_many([FrameInput(x) for x in texts])
     frames_s = time.perf_counter() - t
     near, near_sims, _ = same_actor_neighbours(idx, sims, frames, k)
-    pairs = [
-        (i, j, s)
-        for i, j, s in candidate_pairs(near, near_sims, 0.37)
-        if not (frames[i].event and frames[j].event)
-    ]
+    pairs = within_budget(
+        [
+            (i, j, s)
+            for i, j, s in candidate_pairs(near, near_sims, 0.37)
+            if not (frames[i].event and frames[j].event)
+        ],
+        per_claim,
+    )
     judge = get_judge(judge_name)
     sample = pairs[:judge_max]
     texts_pairs = [(texts[i], texts[j]) for i, j, _ in sample]
@@ -126,7 +133,15 @@ def run(n: int, k: int, judge_name: str, judge_max: int, recall_max: int) -> dic
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    ap.add_argument("--k", type=int, default=10, help="neighbours per claim ([relate] k)")
+    ap.add_argument(
+        "--k", type=int, default=RelateOptions().k, help="neighbours per claim ([relate] k)"
+    )
+    ap.add_argument(
+        "--judged-per-claim",
+        type=int,
+        default=RelateOptions().judged_per_claim,
+        help="pairs judged per claim at most ([relate] judged_per_claim; 0: all)",
+    )
     ap.add_argument("--judge", default="feint-nli")
     ap.add_argument("--judge-max", type=int, default=5_000, help="pairs judged per size, at most")
     ap.add_argument("--recall-max", type=int, default=20_000, help="exact search up to this N")
@@ -134,7 +149,9 @@ def main() -> None:
     args = ap.parse_args()
     rows = []
     for n in args.sizes:
-        rows.append(run(n, args.k, args.judge, args.judge_max, args.recall_max))
+        rows.append(
+            run(n, args.k, args.judge, args.judge_max, args.recall_max, args.judged_per_claim)
+        )
         if not args.json:
             _print(rows[-1])
     if args.json:

@@ -56,7 +56,8 @@ class RelateOptions:
     rules: str = "veto"
     embed_model: str = "builtin"
     embed_batch_size: int = 64
-    k: int = 10
+    k: int = 20
+    judged_per_claim: int = 5
     cluster_k: int = 30
     proposition_threshold: float = 0.60
     candidate_min_similarity: float = 0.37

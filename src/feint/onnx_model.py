@@ -21,8 +21,11 @@ class OnnxModel:
     inputs: frozenset[str]  # the input names the graph takes
 
 
-def load(folder: str | Path, name: str, retrain: str) -> OnnxModel:
+def load(folder: str | Path, name: str, retrain: str, *, threads: int = 0) -> OnnxModel:
     """``model.onnx``, ``tokenizer.json`` and ``meta.json`` from ``folder``.
+
+    ``threads``: the cores one inference run may use (0: onnxruntime's choice, all
+    physical cores).
 
     Raises:
         ModelNotFoundError: a file is missing or unreadable; says how to get it back
@@ -36,7 +39,7 @@ def load(folder: str | Path, name: str, retrain: str) -> OnnxModel:
         meta: dict[str, Any] = json.loads((folder / "meta.json").read_text("utf-8"))
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 0
+        options.intra_op_num_threads = threads
         session = onnxruntime.InferenceSession(
             str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
         )

@@ -9,9 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from feint.relate.judges.judge import Judge, get_judge, judge
+from feint.relate.judges.judge import LABELS, Judge, get_judge, judge
 from feint.relate.nli_eval import evaluate, held_out_rows
 
 FLOORS = Path(__file__).with_name("nli_floors.json")
@@ -73,3 +74,22 @@ def test_held_out_accuracy_stays_above_the_floor(nli: Judge) -> None:
     scores = evaluate(nli, held_out_rows(TRAIN))
     floor = json.loads(FLOORS.read_text("utf-8"))["held_out_accuracy"]["floor"]
     assert scores["accuracy"] >= floor, scores
+
+
+def test_side_by_side_runs_give_each_pair_the_scores_it_gets_alone() -> None:
+    """Pairs judged several at once, each run on one core (the default), score as one
+    pair a run on all cores does, in the order given (issue 16)."""
+    from feint.relate.judges.onnx_judge import OnnxJudge
+
+    rows = held_out_rows(TRAIN)[:40] if TRAIN.is_file() else []
+    pairs = [(r["premise"], r["hypothesis"]) for r in rows] or [
+        ("The Kremlin said it was open to talks.", "Moscow is ready to negotiate."),
+        ("Peskov said there was no basis for talks.", "Moscow is ready to negotiate."),
+    ] * 10
+    one, four = OnnxJudge.builtin(runs=1), OnnxJudge.builtin(runs=4)
+    assert four.runs == 4
+    alone = np.array([[v.scores[k] for k in LABELS] for v in one.judge_many(pairs)])
+    together = np.array([[v.scores[k] for k in LABELS] for v in four.judge_many(pairs)])
+    backwards = [[v.scores[k] for k in LABELS] for v in four.judge_many(pairs[::-1])][::-1]
+    assert np.abs(alone - together).max() < 1e-6
+    assert np.abs(alone - np.array(backwards)).max() < 1e-6

@@ -14,7 +14,13 @@ from feint.relate.frames import Frame
 from feint.relate.judges.judge import NliVerdict, get_judge
 from feint.relate.neighbours import knn
 from feint.relate.propositions import central, communities, join_existing
-from feint.relate.relations import Policy, candidate_pairs, common_origin, relate_pairs
+from feint.relate.relations import (
+    Policy,
+    candidate_pairs,
+    common_origin,
+    relate_pairs,
+    within_budget,
+)
 
 
 @pytest.mark.parametrize(
@@ -301,3 +307,27 @@ def test_two_negative_claims_about_one_actor_do_not_contradict() -> None:
         claims, [(0, 1, 0.8)], judge, lambda i: [], frames=frames, policy=Policy(0.8, 60)
     )
     assert [r.kind for r in found] == ["contradicts"]
+
+
+def test_the_judged_pairs_are_each_claims_most_similar_few() -> None:
+    # Claim 0 is near everyone (a hub); the others are near 0 and one neighbour each.
+    rng = np.random.default_rng(3)
+    pairs = [(0, j, 0.9 - j / 100) for j in range(1, 12)]
+    pairs += [(j, j + 1, float(rng.uniform(0.4, 0.8))) for j in range(1, 11)]
+    kept = within_budget(pairs, 2)
+    charged: dict[int, int] = {}
+    for i, j, s in kept:
+        # each kept pair is among the two most similar of one of its claims
+        for row in (i, j):
+            mine = sorted((-t, b if a == row else a) for a, b, t in pairs if row in (a, b))
+            if (-s, j if row == i else i) in mine[:2]:
+                charged[row] = charged.get(row, 0) + 1
+                break
+        else:
+            pytest.fail(f"{(i, j)} is among neither claim's two most similar")
+    assert max(charged.values()) <= 2
+    assert len(kept) <= 2 * 12
+    assert len(kept) < len(pairs)  # some pair was nobody's best two
+    # the same pairs whatever their order, and all of them with no budget
+    assert sorted(within_budget(pairs[::-1], 2)) == sorted(kept)
+    assert within_budget(pairs, 0) == pairs

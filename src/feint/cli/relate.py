@@ -33,7 +33,16 @@ def relate_cmd(
         typer.Option("--question", "-q", help="A proposition to take every claim's stance toward."),
     ] = None,
     k: Annotated[
-        int | None, typer.Option(help="Nearest neighbours judged per claim [default: 10].")
+        int | None,
+        typer.Option(
+            help="Nearest neighbours each claim's judged pairs are chosen from [default: 20]."
+        ),
+    ] = None,
+    judged_per_claim: Annotated[
+        int | None,
+        typer.Option(
+            help="Pairs judged per claim at most, its most similar; 0 for all [default: 5]."
+        ),
     ] = None,
     embed_model: Annotated[
         str | None,
@@ -59,13 +68,25 @@ def relate_cmd(
 
       feint relate --db case.duckdb --question "Putin is willing to negotiate a ceasefire"
 
+      feint relate --db case.duckdb --force --k 20 --judged-per-claim 0   # judge every candidate
+
       feint query "SELECT kind, count(*) FROM relations GROUP BY 1" --db case.duckdb
     """
     if k is not None and k < 1:
         raise UsageError("--k must be 1 or more.")
+    if judged_per_claim is not None and judged_per_claim < 0:
+        raise UsageError("--judged-per-claim must be 0 (all pairs) or more.")
     if question is not None and not question.strip():
         raise UsageError("--question is empty: give a proposition, e.g. 'Russia seeks a truce'.")
-    options = load_options(config, relate={"judge": judge, "k": k, "embed_model": embed_model})
+    options = load_options(
+        config,
+        relate={
+            "judge": judge,
+            "k": k,
+            "judged_per_claim": judged_per_claim,
+            "embed_model": embed_model,
+        },
+    )
     with Session.open(db, options, create=False) as case, StageProgress() as progress:
         report = case.relate(question, force=force, progress=progress.steps("relate", RELATE_UNITS))
     console.print(

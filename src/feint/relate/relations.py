@@ -31,6 +31,7 @@ Other pairs are judged in both directions, and the model decides; precision firs
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -123,12 +124,42 @@ class Policy:
             explains one it also sees (the rules judge), or None.
         tension_min: least |stance score| on both sides for a tension: a weak lean
             either way is too often the stance model's noise to set claims apart.
+        per_claim: pairs judged per claim at most (``within_budget``); 0 for all.
     """
 
     threshold: float = 0.5
     window_days: int = 60
     referee: Judge | None = None
     tension_min: float = 0.0
+    per_claim: int = 0
+
+
+def within_budget(
+    pairs: Sequence[tuple[int, int, float]], per_claim: int
+) -> list[tuple[int, int, float]]:
+    """The pairs among a claim's ``per_claim`` most similar, for either claim.
+
+    Each kept pair is charged to a claim whose best ``per_claim`` it is among, so no
+    claim is charged more than ``per_claim`` and the pairs judged are at most
+    ``per_claim`` per claim on average, whatever k is: the judge's cost grows as
+    n · per_claim, and k only widens the choice. The most similar frame-compatible
+    neighbours are kept because they are the likeliest to state the same matter, and
+    a missed contradiction costs the analyst less than a false one. Which pairs are
+    kept depends only on the pairs, not on their order (ties go to the lower row),
+    so the same claims give the same pairs in one run or several. ``per_claim`` 0
+    keeps every pair.
+    """
+    if per_claim <= 0:
+        return list(pairs)
+    ranked: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for i, j, s in pairs:
+        ranked[i].append((-s, j))
+        ranked[j].append((-s, i))
+    best: set[tuple[int, int]] = set()
+    for row, options in ranked.items():
+        for _, other in sorted(options)[:per_claim]:
+            best.add((min(row, other), max(row, other)))
+    return [(i, j, s) for i, j, s in pairs if (min(i, j), max(i, j)) in best]
 
 
 def _norm(text: str) -> str:
@@ -171,6 +202,7 @@ def relate_pairs(
             same_actor(frames[i], frames[j]) and not (frames[i].event and frames[j].event)
         ):
             to_judge.append((i, j, s))
+    to_judge = within_budget(to_judge, policy.per_claim)
     # Pairs of similar length share a batch, so that little of it is padding (1.5x
     # faster with feint-nli); rows come out in the same order whatever the batches.
     to_judge.sort(key=lambda p: len(claims[p[0]].statement) + len(claims[p[1]].statement))

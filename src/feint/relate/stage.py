@@ -399,7 +399,11 @@ def _judge_pairs(
     )
     pairs = candidate_pairs(near, near_sims, options.candidate_min_similarity, set(run.new))
     policy = Policy(
-        options.contradiction_threshold, options.frame_window_days, referee, options.tension_min
+        options.contradiction_threshold,
+        options.frame_window_days,
+        referee,
+        options.tension_min,
+        options.judged_per_claim,
     )
     relations, judged = relate_pairs(
         run.claims, pairs, judge, stances, frames=space.frames, policy=policy, progress=progress

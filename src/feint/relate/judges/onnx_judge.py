@@ -7,7 +7,9 @@ its tokenizer and a meta.json that records how it was made.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -20,45 +22,71 @@ from feint.relate.judges.judge import LABELS, NliVerdict
 # whole input tensor, so in a batch a pair's scores depend on its batch-mates: with
 # batches of 64, shuffling 400 demo claims among their batch-mates changed the stance
 # of 47 of them toward the same question, and 190 scores moved by more than 0.05. A
-# claim's stance must not depend on which other claims are in the store. One pair a
-# run has no padding either, and was faster on 2 cores (290 pairs/s against 179).
+# claim's stance must not depend on which other claims are in the store. Weight-only
+# int8 (MatMulNBits) and fp32 models are batch-independent, but on relate's pairs
+# batches of 32 were no faster than one pair a run (bench/judge.py): the work is in
+# the matrix products, not in the per-run overhead. So the speed comes from running
+# pairs side by side instead, one per core (``runs``): each run still sees one pair.
 BATCH = 1
 
 
 class OnnxJudge:
-    """An ONNX sequence-pair classifier with labels entailment, neutral, contradiction."""
+    """An ONNX sequence-pair classifier with labels entailment, neutral, contradiction.
+
+    ``runs`` pairs are judged at once, each on one core; ``runs=1`` judges one pair at
+    a time on all cores (onnxruntime's own threads), as feint did before issue 16. A
+    pair's scores are the same either way: each inference run holds one pair.
+    """
 
     name = "feint-nli"
 
-    def __init__(self, folder: str | Path) -> None:
-        model = load(folder, "feint-nli", "python train/nli.py")
+    def __init__(self, folder: str | Path, *, runs: int | None = None) -> None:
+        self.runs = max(1, runs if runs is not None else available_cores())
+        model = load(folder, "feint-nli", "python train/nli.py", threads=1 if self.runs > 1 else 0)
         self.meta, self.tokenizer, self.session = model.meta, model.tokenizer, model.session
         self._inputs = model.inputs
         max_len = int(self.meta.get("max_len", 128))
         self.tokenizer.enable_truncation(max_len)
         self.tokenizer.enable_padding()
         self.labels = tuple(self.meta.get("labels", LABELS))
+        self._pool = ThreadPoolExecutor(self.runs) if self.runs > 1 else None
 
     @classmethod
-    def builtin(cls) -> OnnxJudge:
+    def builtin(cls, *, runs: int | None = None) -> OnnxJudge:
         """The model shipped with feint."""
-        return cls(Path(str(resources.files("feint.relate") / "data" / "feint-nli")))
+        return cls(Path(str(resources.files("feint.relate") / "data" / "feint-nli")), runs=runs)
 
     def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[NliVerdict]:
-        """Verdicts for (premise, hypothesis) pairs, batched."""
+        """Verdicts for (premise, hypothesis) pairs, in order."""
+        chunks = [list(pairs[b : b + BATCH]) for b in range(0, len(pairs), BATCH)]
+        if self._pool is None:
+            probs = [self._probs(c) for c in chunks]
+        else:  # onnxruntime releases the GIL in run(): the threads use every core
+            probs = list(self._pool.map(self._probs, chunks))
         out: list[NliVerdict] = []
-        for b in range(0, len(pairs), BATCH):
-            enc = self.tokenizer.encode_batch(list(pairs[b : b + BATCH]))
-            feeds = {
-                "input_ids": np.array([e.ids for e in enc], dtype=np.int64),
-                "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
-                "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64),
-            }
-            logits = self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})
-            z = np.asarray(logits[0], dtype=np.float64)
-            probs = np.exp(z - z.max(axis=1, keepdims=True))
-            probs /= probs.sum(axis=1, keepdims=True)
-            for row in probs:
+        for block in probs:
+            for row in block:
                 scores = {label: float(p) for label, p in zip(self.labels, row, strict=True)}
                 out.append(NliVerdict(scores, f"feint-nli: {max(scores, key=scores.__getitem__)}"))
         return out
+
+    def _probs(self, chunk: list[tuple[str, str]]) -> np.ndarray:
+        """Label probabilities of one inference run's pairs."""
+        enc = self.tokenizer.encode_batch(chunk)
+        feeds = {
+            "input_ids": np.array([e.ids for e in enc], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64),
+        }
+        logits = self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})
+        z = np.asarray(logits[0], dtype=np.float64)
+        probs = np.exp(z - z.max(axis=1, keepdims=True))
+        return np.asarray(probs / probs.sum(axis=1, keepdims=True))
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

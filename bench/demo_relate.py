@@ -1,0 +1,118 @@
+"""The demo's relate step with the settings before issue 16 and now, on one store.
+
+The bundled case is ingested and extracted once; the store is copied, and relate
+runs on each copy (embeddings, frames, propositions, stances, pairs), timed whole:
+
+* ``before``: k = 20 with every frame-compatible candidate judged
+  (``judged_per_claim = 0``), one pair per inference run on all cores
+  (``OnnxJudge(runs=1)``);
+* ``now``: the defaults: k = 20, each claim's 5 most similar candidates judged, pairs
+  run side by side, one per core.
+
+It prints seconds, judged pairs (and per claim), relations by kind and the speedup.
+The relations of ``now`` are a subset of what ``before`` judged; the report says how
+many of ``before``'s contradictions ``now`` still finds.
+
+    .venv/bin/python bench/demo_relate.py [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from feint.config import load_options
+from feint.demo import QUESTION, bundled_inputs
+from feint.ingest import Metadata
+from feint.ingest.dates import parse_date
+from feint.relate.judges.onnx_judge import OnnxJudge, available_cores
+from feint.session import Session
+
+SETTINGS: dict[str, tuple[dict[str, Any], int | None]] = {
+    "before": ({"k": 20, "judged_per_claim": 0}, 1),
+    "now": ({}, None),
+}
+
+
+def extracted_store(folder: Path) -> Path:
+    """The bundled case ingested and extracted, as the demo does it."""
+    db = folder / "extracted.duckdb"
+    seed, corpus, _, _ = bundled_inputs()
+    with Session.open(db) as case:
+        case.ingest(
+            [str(seed)], Metadata(outlet="kyivpost.com", published=parse_date("2024-05-24"))
+        )
+        case.ingest([str(corpus)])
+        case.extract()
+    return db
+
+
+def timed_relate(db: Path, relate: dict[str, Any], runs: int | None) -> dict[str, Any]:
+    options = load_options(relate=relate)
+    judge = OnnxJudge.builtin(runs=runs)
+    with Session.open(db, options, models={"judge": judge}) as case:
+        start = time.perf_counter()
+        report = case.relate(QUESTION)
+        seconds = time.perf_counter() - start
+        contradictions = {
+            (a, b)
+            for a, b in case.store.query(
+                "SELECT claim_a, claim_b FROM relations WHERE kind = 'contradicts'"
+            ).rows
+        }
+    return {
+        "k": options.relate.k,
+        "judged_per_claim_cap": options.relate.judged_per_claim,
+        "judge_runs": judge.runs,
+        "seconds": round(seconds, 1),
+        "claims": report.claims,
+        "judged_pairs": report.judged_pairs,
+        "judged_pairs_per_claim": round(report.judged_pairs / max(report.claims, 1), 2),
+        "relations": dict(sorted(report.relations.items())),
+        "_contradictions": contradictions,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="feint-bench-") as tmp:
+        source = extracted_store(Path(tmp))
+        rows = {}
+        for name, (relate, runs) in SETTINGS.items():
+            db = Path(tmp) / f"{name}.duckdb"
+            shutil.copy(source, db)
+            rows[name] = timed_relate(db, relate, runs)
+    before, now = rows["before"], rows["now"]
+    kept = len(before["_contradictions"] & now["_contradictions"])
+    result = {
+        "cores": available_cores(),
+        "settings": {
+            n: {k: v for k, v in r.items() if not k.startswith("_")} for n, r in rows.items()
+        },
+        "speedup": round(before["seconds"] / now["seconds"], 2),
+        "before_contradictions_still_found": f"{kept} of {len(before['_contradictions'])}",
+    }
+    if args.json:
+        print(json.dumps(result))
+        return
+    for name, r in result["settings"].items():
+        print(
+            f"{name:>6}: {r['seconds']:>7} s  k {r['k']}, cap {r['judged_per_claim_cap']}, "
+            f"judge runs {r['judge_runs']}: {r['judged_pairs']:,} pairs judged "
+            f"({r['judged_pairs_per_claim']} per claim of {r['claims']:,})  {r['relations']}"
+        )
+    print(
+        f"relate is {result['speedup']}x faster now; "
+        f"{result['before_contradictions_still_found']} of before's contradictions still found"
+    )
+
+
+if __name__ == "__main__":
+    main()
