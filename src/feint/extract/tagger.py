@@ -81,9 +81,10 @@ class Tagger:
             spinning: let onnxruntime's worker threads busy-wait for work between
                 runs, as it does by default. Off by default: extraction runs the
                 tagger once per document between spaCy parses, and the spinning
-                threads take the cores the parse needs. On PolNeAR dev on two shared
-                cores, extraction ran 1.5-1.9 times as fast without (bench/extract.py
-                measures both); outputs are the same.
+                threads take the cores the parse needs. On PolNeAR dev on two cores
+                shared with other work, extraction ran 1.19 times as fast without
+                in bench/extract.py (224 s -> 188 s for 84 texts; 1.5 times in a
+                shorter run on 24); the attributions are the same.
         """
         model = load(folder, "feint-tagger", "python train/tagger.py")
         self.meta, self.tokenizer, self.session = model.meta, model.tokenizer, model.session
