@@ -186,3 +186,38 @@ def test_a_bad_model_folder_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(ModelNotFoundError, match=r"train/tagger\.py") as e:
         Tagger(tmp_path)
     assert str(tmp_path) in str(e.value)
+
+
+def _spinning(t: Tagger) -> str | None:
+    """The session's allow_spinning entry; None when unset (onnxruntime's default, on)."""
+    options = t.session.get_session_options()
+    try:
+        return str(options.get_session_config_entry("session.intra_op.allow_spinning"))
+    except Exception:  # onnxruntime raises for an entry never set
+        return None
+
+
+@pytest.mark.model
+def test_extraction_runs_the_tagger_with_its_threads_asleep_between_runs(nlp: Language) -> None:
+    # Issue 16: onnxruntime's threads busy-wait between runs by default and take the
+    # cores the parse of the next document needs; extraction turns that off.
+    component = nlp.get_pipe(COMPONENT)
+    assert isinstance(component, AttributionComponent) and component.tagger is not None
+    assert component.tagger.spinning is False
+    assert _spinning(component.tagger) == "0"
+
+
+def test_the_old_threading_stays_available(tagger: Tagger) -> None:
+    old = Tagger.builtin(spinning=True)
+    assert old.spinning is True and tagger.spinning is False
+    assert _spinning(tagger) == "0"
+    assert _spinning(old) in (None, "1")
+
+
+def test_the_threading_does_not_change_what_the_tagger_finds(
+    tagger: Tagger,
+    dev_articles: list,  # type: ignore[type-arg]
+) -> None:
+    old = Tagger.builtin(spinning=True)
+    for art in dev_articles:
+        assert tagger.spans(art.text) == old.spans(art.text)

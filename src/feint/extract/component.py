@@ -6,7 +6,8 @@ from ``doc.user_data["feint.published"]`` when the caller sets it. The component
 ``cue_model`` setting is "builtin" (the model shipped with feint), "none" (rules
 only) or the path of a model trained with ``train/cue_model.py``; its ``tagger``
 setting is "builtin" (feint-tagger), "none" or the path of a model trained with
-``train/tagger.py``.
+``train/tagger.py``; ``tagger_spinning`` (off by default) lets the tagger's
+onnxruntime threads busy-wait between runs, as extraction did before issue 16.
 """
 
 from __future__ import annotations
@@ -50,13 +51,14 @@ def resolve_cue_model(setting: str) -> CueModel | None:
     return CueModel.load(setting)
 
 
-def resolve_tagger(setting: str) -> Tagger | None:
-    """The tagger a setting names: "builtin", "none" or a path."""
+def resolve_tagger(setting: str, spinning: bool = False) -> Tagger | None:
+    """The tagger a setting names: "builtin", "none" or a path (``spinning``: see
+    ``Tagger``)."""
     if setting == "none":
         return None
     if setting == "builtin":
-        return Tagger.builtin()
-    return Tagger(setting)
+        return Tagger.builtin(spinning)
+    return Tagger(setting, spinning)
 
 
 # "KYIV, March 3 (Reuters) - " at the start of a paragraph: the dateline is not the
@@ -98,12 +100,14 @@ def paragraphs(doc: Doc) -> Doc:
 
 @Language.factory(
     "feint_attributions",
-    default_config={"cue_model": "builtin", "tagger": "builtin"},
+    default_config={"cue_model": "builtin", "tagger": "builtin", "tagger_spinning": False},
     requires=["token.dep", "token.lemma", "token.pos", "doc.ents"],
     assigns=["doc._.attributions"],
 )
 def make_attributions(
-    nlp: Language, name: str, cue_model: str, tagger: str
+    nlp: Language, name: str, cue_model: str, tagger: str, tagger_spinning: bool
 ) -> AttributionComponent:
     """The component factory spaCy calls for ``nlp.add_pipe("feint_attributions")``."""
-    return AttributionComponent(resolve_cue_model(cue_model), resolve_tagger(tagger))
+    return AttributionComponent(
+        resolve_cue_model(cue_model), resolve_tagger(tagger, tagger_spinning)
+    )

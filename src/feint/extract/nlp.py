@@ -18,17 +18,27 @@ from feint.extract.records import Attribution
 
 log = logging.getLogger(__name__)
 
+# Extraction reads every component en_core_web_sm runs, so none can be disabled for
+# speed (issue 16 looked): the tagger's tag_ (VBG, WP, POS) and the attribute_ruler's
+# pos_ from it; the parser's dep_ and sentences; the lemmatizer's lemma_, which every
+# cue word list is matched on; and ner's ent_type_ and doc.ents (dates, agents, the
+# people and bodies profile.py resolves speakers to). tok2vec feeds the tagger and
+# parser; senter is off already (the parser sets sentences).
 REQUIRED = ("tagger", "parser", "lemmatizer", "ner")
 COMPONENT: Final = "feint_attributions"
 
 
-def load_pipeline(model: str, cue_model: str = "builtin", tagger: str = "builtin") -> Language:
+def load_pipeline(
+    model: str, cue_model: str = "builtin", tagger: str = "builtin", tagger_spinning: bool = False
+) -> Language:
     """The spaCy pipeline ``model`` (package name or folder) with feint's component.
 
     Args:
         model: an installed pipeline's name or a pipeline folder.
         cue_model: "builtin", "none" or the path of a trained cue model.
         tagger: "builtin", "none" or the path of a trained feint-tagger.
+        tagger_spinning: let the tagger's onnxruntime threads busy-wait between
+            runs (extraction's setting before issue 16; see ``Tagger``).
 
     Raises:
         ModelNotFoundError: not installed, not a pipeline folder, or lacking a
@@ -50,7 +60,8 @@ def load_pipeline(model: str, cue_model: str = "builtin", tagger: str = "builtin
             "tagger, a parser, a lemmatizer and NER (e.g. en_core_web_sm)."
         )
     nlp.add_pipe("feint_paragraphs", before="parser")
-    nlp.add_pipe(COMPONENT, last=True, config={"cue_model": cue_model, "tagger": tagger})
+    config = {"cue_model": cue_model, "tagger": tagger, "tagger_spinning": tagger_spinning}
+    nlp.add_pipe(COMPONENT, last=True, config=config)
     log.info("loaded %s (%s)", model, ", ".join(nlp.pipe_names))
     return nlp
 
@@ -65,8 +76,10 @@ def pipe_attributions(
 
     The parse may run in ``n_process`` worker processes; attributions are found in
     this process, since spaCy ships docs between processes as msgpack and feint's
-    records (and dates) are not msgpack types. It costs little: finding is about
-    2 % of the time parsing takes.
+    records (and dates) are not msgpack types. Finding is not cheap: feint-tagger
+    takes about four fifths of extraction's time (PolNeAR dev, issue 16: 158 s of
+    the tagger against 33 s of parsing and 12 s of rules), so on two shared cores a worker
+    process that parses beside it gained nothing measurable.
     """
     component = nlp.get_pipe(COMPONENT)
     pairs = ((text, published) for text, published in items)
