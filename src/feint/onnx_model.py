@@ -21,11 +21,15 @@ class OnnxModel:
     inputs: frozenset[str]  # the input names the graph takes
 
 
-def load(folder: str | Path, name: str, retrain: str, *, threads: int = 0) -> OnnxModel:
+def load(
+    folder: str | Path, name: str, retrain: str, *, threads: int = 0, spinning: bool = True
+) -> OnnxModel:
     """``model.onnx``, ``tokenizer.json`` and ``meta.json`` from ``folder``.
 
     ``threads``: the cores one inference run may use (0: onnxruntime's choice, all
-    physical cores).
+    physical cores). ``spinning``: whether onnxruntime's worker threads busy-wait
+    for work between runs (its default), which takes the cores from whatever runs
+    between them (the tagger's, see extract/tagger.py).
 
     Raises:
         ModelNotFoundError: a file is missing or unreadable; says how to get it back
@@ -40,6 +44,9 @@ def load(folder: str | Path, name: str, retrain: str, *, threads: int = 0) -> On
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
+        if not spinning:
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            options.add_session_config_entry("session.inter_op.allow_spinning", "0")
         session = onnxruntime.InferenceSession(
             str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
         )

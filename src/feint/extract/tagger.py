@@ -86,11 +86,9 @@ class Tagger:
                 in bench/extract.py (224 s -> 188 s for 84 texts; 1.5 times in a
                 shorter run on 24); the attributions are the same.
         """
-        model = load(folder, "feint-tagger", "python train/tagger.py")
+        model = load(folder, "feint-tagger", "python train/tagger.py", spinning=spinning)
         self.meta, self.tokenizer, self.session = model.meta, model.tokenizer, model.session
         self.spinning = spinning
-        if not spinning:
-            self.session = _quiet_session(Path(folder) / "model.onnx")
         self._inputs = model.inputs
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
@@ -174,22 +172,6 @@ class Tagger:
             if role and (role != "content" or float(np.mean(probs)) >= MIN_CONTENT_PROB):
                 out[role].append((lo, hi))
         return RoleSpans(tuple(out["source"]), tuple(out["cue"]), tuple(out["content"]))
-
-
-def _quiet_session(path: Path) -> Any:
-    """An inference session on ``path`` whose worker threads sleep between runs.
-
-    ``feint.onnx_model.load`` has already opened (and checked) the model with
-    onnxruntime's defaults; a session's threading cannot be changed once made, so the
-    tagger opens it again with spinning off.
-    """
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 0
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
-    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
