@@ -37,7 +37,8 @@ from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any, Final
 
-from feint.errors import RayUnavailableError, RayWorkError
+from feint import __version__
+from feint.errors import FeintError, RayUnavailableError, RayWorkError
 
 log = logging.getLogger(__name__)
 
@@ -122,9 +123,10 @@ class Worker:
     A subclass loads its models in its constructor and offers one method per kind
     of part; the pool calls ``run``, never the methods themselves."""
 
-    def ready(self) -> bool:
-        """True once the constructor (the model loading) is done."""
-        return True
+    def ready(self) -> str:
+        """The feint version this actor runs, once its constructor (the model
+        loading) is done."""
+        return __version__
 
     def run(self, method: str, index: int, part: Any, die_once: str | None) -> Any:
         """``method(part)``; ``die_once`` is the test hook of the module docstring."""
@@ -193,13 +195,19 @@ class ActorPool:
     def _wait_ready(self, actors: list[Any]) -> None:
         assert self._ray is not None
         try:
-            self._ray.get([a.ready.remote() for a in actors])
+            versions = set(self._ray.get([a.ready.remote() for a in actors]))
         except self._ray.exceptions.RayActorError as e:
             self.close()
             raise RayWorkError(
                 f"Ray's workers could not start ({_last_error_line(e)}). Every node needs "
                 "the same feint, its models and its dependencies installed (docs/scaling.md)."
             ) from e
+        if versions != {__version__}:
+            self.close()
+            raise RayWorkError(
+                f"The Ray nodes run feint {', '.join(sorted(versions))}, this machine feint "
+                f"{__version__}: install the same feint on every node (docs/scaling.md)."
+            )
 
     def call(self, method: str, part: Any = None) -> Any:
         """``method(part)`` on one actor (a question about the models, not work)."""
@@ -285,8 +293,6 @@ def _last_error_line(error: BaseException) -> str:
 def _task_error(error: Any) -> Exception:
     """What to raise for an exception a part's code raised on a worker: feint's own
     errors as they were (their messages say what to do), others wrapped."""
-    from feint.errors import FeintError
-
     cause = getattr(error, "cause", None)
     if isinstance(cause, FeintError):
         return cause

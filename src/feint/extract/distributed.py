@@ -76,6 +76,7 @@ class RayParser:
 
     def parse(self, rows: Sequence[Any]) -> Iterator[ParsedBatch]:
         """Parts of ``rows`` parsed on the actors, each as it comes back."""
+        _ = self.model  # asked now, before the parts queue up on the actors
         parts = [rows[i : i + self.part] for i in range(0, len(rows), self.part)]
         for index, (parsed, errors) in self.pool.map("parse", parts):
             yield ParsedBatch(len(parts[index]), parsed, errors)
