@@ -3,6 +3,7 @@ retried when a worker dies; and the clear errors of --ray."""
 
 from __future__ import annotations
 
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,9 +66,13 @@ def test_ray_alone_means_a_local_runtime(argv: list[str], filled: list[str]) -> 
 def test_ray_options_from_the_flags() -> None:
     assert ray_options(None, None) is None
     assert ray_options("local", 2) == RayOptions(None, 2)
-    assert ray_options("head:6379", None) == RayOptions("head:6379", None)
+    with socket.create_server(("127.0.0.1", 0)) as head:  # something answers there
+        address = f"127.0.0.1:{head.getsockname()[1]}"
+        assert ray_options(address, None) == RayOptions(address, None)
     with pytest.raises(UsageError, match="--ray-actors needs --ray"):
         ray_options(None, 2)
+    with pytest.raises(RayUnavailableError, match="Nothing answers"):
+        ray_options("127.0.0.1:1", None)  # before any work, not when the first part goes
 
 
 def test_an_address_where_nothing_answers_fails_at_once_and_says_so() -> None:

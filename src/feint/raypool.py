@@ -82,7 +82,7 @@ def connect(address: str | None) -> ModuleType:
     if address is None or address == LOCAL:
         ray.init(num_cpus=os.cpu_count(), include_dashboard=False, **quiet)
         return ray
-    _check_reachable(address)
+    check_address(address)
     try:
         ray.init(address=address, **quiet)
     except Exception as e:  # ConnectionError, RuntimeError, ValueError: all "cannot join"
@@ -94,7 +94,7 @@ def connect(address: str | None) -> ModuleType:
     return ray
 
 
-def _check_reachable(address: str) -> None:
+def check_address(address: str) -> None:
     """Fail in seconds, not minutes, when nothing listens at ``address`` (Ray itself
     retries an unreachable head for a long time)."""
     if address == "auto":

@@ -8,7 +8,7 @@ from typing import Annotated, Final
 import typer
 
 from feint.errors import UsageError
-from feint.raypool import LOCAL, RayOptions
+from feint.raypool import LOCAL, RayOptions, check_address, import_ray
 from feint.store import DEFAULT_DB
 
 DbOption = Annotated[
@@ -37,7 +37,9 @@ RayOption = Annotated[
 ]
 RayActorsOption = Annotated[
     int | None,
-    typer.Option("--ray-actors", help="Ray actors to start [default: one per CPU of the cluster]."),
+    typer.Option(
+        "--ray-actors", help="Ray actors to start (by default one per CPU of the cluster)."
+    ),
 ]
 _BARE: Final = {"--ray": "local"}
 """Options whose value may be left out, and the value they then take (typer has no
@@ -57,11 +59,15 @@ def fill_bare_options(argv: list[str]) -> list[str]:
 
 
 def ray_options(address: str | None, actors: int | None) -> RayOptions | None:
-    """What --ray and --ray-actors ask for (None: no Ray)."""
+    """What --ray and --ray-actors ask for (None: no Ray); a missing Ray or an address
+    where nothing answers fails now, even if the stage turns out to have no work."""
     if actors is not None and actors < 1:
         raise UsageError("--ray-actors must be 1 or more.")
     if address is None:
         if actors is not None:
             raise UsageError("--ray-actors needs --ray (alone, or with the head's HOST:6379).")
         return None
+    import_ray()
+    if address != LOCAL:
+        check_address(address)
     return RayOptions(None if address == LOCAL else address, actors)
