@@ -16,8 +16,6 @@ from feint.cli.options import fill_bare_options, ray_options
 from feint.errors import ModelNotFoundError, RayUnavailableError, UsageError
 from feint.raypool import DIE_ONCE_ENV, ActorPool, RayOptions, Worker, connect, import_ray, split
 
-pytestmark = pytest.mark.slow
-
 
 class Doubler(Worker):
     """A worker with no model: doubles numbers, or fails as a model would."""
@@ -91,6 +89,7 @@ def test_ray_not_installed_says_how_to_install_it(monkeypatch: pytest.MonkeyPatc
         import_ray()
 
 
+@pytest.mark.slow  # a Ray runtime
 def test_every_part_comes_back_once_in_order(ray_runtime: Any) -> None:
     done: list[tuple[int, int]] = []
     with ActorPool(Doubler, (3,), RayOptions(actors=2)) as pool:
@@ -101,6 +100,7 @@ def test_every_part_comes_back_once_in_order(ray_runtime: Any) -> None:
     assert done[-1] == (len(PARTS), len(PARTS))
 
 
+@pytest.mark.slow  # a Ray runtime
 def test_a_worker_that_dies_mid_part_is_restarted_and_the_part_run_again(
     ray_runtime: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -114,6 +114,7 @@ def test_a_worker_that_dies_mid_part_is_restarted_and_the_part_run_again(
     assert dict(got)[3] == [12, 14]
 
 
+@pytest.mark.slow  # a Ray runtime
 def test_an_actor_gone_for_good_is_replaced_and_its_parts_sent_again(ray_runtime: Any) -> None:
     with ActorPool(Doubler, (1,), RayOptions(actors=2)) as pool:
         dead = pool.start()[0]
@@ -122,6 +123,7 @@ def test_an_actor_gone_for_good_is_replaced_and_its_parts_sent_again(ray_runtime
         assert pool.replaced == 1 and dead not in pool.actors
 
 
+@pytest.mark.slow  # a Ray runtime
 def test_feints_own_error_in_a_worker_comes_back_as_it_was(ray_runtime: Any) -> None:
     with (
         ActorPool(Doubler, (1,), RayOptions(actors=1)) as pool,
