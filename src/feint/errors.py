@@ -56,3 +56,11 @@ class InputRejected(FeintError):
 
 class ModelNotFoundError(UsageError):
     """A spaCy pipeline or model path given to feint cannot be loaded."""
+
+
+class RayUnavailableError(UsageError):
+    """``--ray`` was given, but Ray is not installed or its cluster cannot be reached."""
+
+
+class RayWorkError(FeintError):
+    """A part of the work sent to Ray failed on every try (its workers kept dying)."""

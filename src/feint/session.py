@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from feint.context import ContextReport
     from feint.extract.stage import ExtractReport
     from feint.ingest import IngestReport, Metadata
+    from feint.raypool import RayOptions
     from feint.relate.embed import Embedder
     from feint.relate.frames import FrameReader
     from feint.relate.judges.judge import Judge
@@ -186,13 +187,27 @@ class Session:
         return ingest(self.store, inputs, self.options.ingest, metadata, stdin=stdin,
                       progress=progress)  # fmt: skip
 
-    def extract(self, *, force: bool = False, progress: Progress | None = None) -> ExtractReport:
-        """Stage 2: who says what through whom, in every document not yet read."""
+    def extract(
+        self,
+        *,
+        force: bool = False,
+        progress: Progress | None = None,
+        ray: RayOptions | None = None,
+    ) -> ExtractReport:
+        """Stage 2: who says what through whom, in every document not yet read; with
+        ``ray``, parsed on Ray actors (which load their own pipeline) and written here."""
         from feint.extract.stage import extract
 
         # A stand-in: the pipeline loads only when there is a document to read.
         nlp = cast("Language", self._lazy("nlp"))
-        return extract(self.store, self.options.extract, force=force, nlp=nlp, progress=progress)
+        if ray is None:
+            return extract(self.store, self.options.extract, force=force, nlp=nlp,
+                           progress=progress)  # fmt: skip
+        from feint.extract.distributed import RayParser
+
+        with RayParser(ray, self.options.extract) as parser:  # actors start on first use
+            return extract(self.store, self.options.extract, force=force, progress=progress,
+                           parser=parser)  # fmt: skip
 
     def relate(
         self,
@@ -200,22 +215,31 @@ class Session:
         *,
         force: bool = False,
         progress: StepProgress | None = None,
+        ray: RayOptions | None = None,
     ) -> RelateReport:
-        """Stage 3: claims, propositions, relations, and stances toward ``question``."""
+        """Stage 3: claims, propositions, relations, and stances toward ``question``;
+        with ``ray``, claims are embedded and pairs judged on Ray actors."""
         from feint.relate.judges.judge import check_spec
         from feint.relate.stage import relate
 
         check_spec(self.options.relate.judge)  # a bad name fails now, even with nothing to do
         # Stand-ins, not models: a relate with nothing to do loads nothing.
         veto = self.options.relate.rules == "veto"
-        return relate(
-            self.store, self.options.relate, question=question, force=force,
-            judge=cast("Judge", self._lazy("judge")),
-            embedder=cast("Embedder", self._lazy("embedder")),
-            frame_reader=cast("FrameReader", self._lazy("frames")),
-            referee=cast("Judge", self._lazy("referee")) if veto else None,
-            progress=progress,
-        )  # fmt: skip
+        judge = cast("Judge", self._lazy("judge"))
+        embedder = cast("Embedder", self._lazy("embedder"))
+        with ExitStack() as stack:
+            if ray is not None:  # the actors start, and load the models, on first use
+                from feint.relate.distributed import RayModels
+
+                models = stack.enter_context(RayModels(ray, self.options.relate))
+                judge, embedder = models.judge, models.embedder
+            return relate(
+                self.store, self.options.relate, question=question, force=force,
+                judge=judge, embedder=embedder,
+                frame_reader=cast("FrameReader", self._lazy("frames")),
+                referee=cast("Judge", self._lazy("referee")) if veto else None,
+                progress=progress,
+            )  # fmt: skip
 
     def context(
         self,

@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from feint.cli.options import DEFAULT_DB_PATH, ConfigOption, DbOption
+from feint.cli.options import (
+    DEFAULT_DB_PATH,
+    ConfigOption,
+    DbOption,
+    RayActorsOption,
+    RayOption,
+    ray_options,
+)
 from feint.cli.output import console, err_console
 from feint.cli.progress import StageProgress
 from feint.config import load_options
@@ -45,6 +52,8 @@ def extract_cmd(
         int | None, typer.Option(help="Documents per batch [default: 32].")
     ] = None,
     config: ConfigOption = None,
+    ray: RayOption = None,
+    ray_actors: RayActorsOption = None,
 ) -> None:
     """Find who says what through whom in every ingested document.
 
@@ -58,10 +67,13 @@ def extract_cmd(
 
       feint extract --db case.duckdb --model /models/en_core_web_md --force
 
+      feint extract --db case.duckdb --ray head-node:6379
+
       feint query "SELECT source_text, cue_text, content_text FROM attributions" --db case.duckdb
     """
     if n_process is not None and n_process < 1:
         raise UsageError("--n-process must be 1 or more.")
+    on_ray = ray_options(ray, ray_actors)
     options = load_options(
         config,
         extract={
@@ -73,7 +85,7 @@ def extract_cmd(
         },
     )
     with Session.open(db, options, create=False) as case, StageProgress() as progress:
-        report = case.extract(force=force, progress=progress.counter("extract"))
+        report = case.extract(force=force, progress=progress.counter("extract"), ray=on_ray)
         progress.finished(
             "extract", f"{report.attributions} attribution(s) from {report.documents} document(s)"
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -31,6 +32,7 @@ from feint.cli import (
     report,
     serve,
 )
+from feint.cli.options import fill_bare_options
 from feint.cli.output import err_console
 from feint.errors import FeintError
 
@@ -102,4 +104,4 @@ def _root(
 
 def main() -> None:
     """Run the CLI (the ``feint`` console script)."""
-    app()
+    app(args=fill_bare_options(sys.argv[1:]))

@@ -7,7 +7,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from feint.cli.options import DEFAULT_DB_PATH, ConfigOption, DbOption
+from feint.cli.options import (
+    DEFAULT_DB_PATH,
+    ConfigOption,
+    DbOption,
+    RayActorsOption,
+    RayOption,
+    ray_options,
+)
 from feint.cli.output import console
 from feint.cli.progress import StageProgress
 from feint.config import load_options
@@ -52,6 +59,8 @@ def relate_cmd(
         bool, typer.Option("--force", help="Forget earlier claims and relations; redo all.")
     ] = False,
     config: ConfigOption = None,
+    ray: RayOption = None,
+    ray_actors: RayActorsOption = None,
 ) -> None:
     """Turn attributions into claims and find how they bear on each other.
 
@@ -70,6 +79,8 @@ def relate_cmd(
 
       feint relate --db case.duckdb --force --k 20 --judged-per-claim 0   # judge every candidate
 
+      feint relate --db case.duckdb --ray head-node:6379
+
       feint query "SELECT kind, count(*) FROM relations GROUP BY 1" --db case.duckdb
     """
     if k is not None and k < 1:
@@ -78,6 +89,7 @@ def relate_cmd(
         raise UsageError("--judged-per-claim must be 0 (all pairs) or more.")
     if question is not None and not question.strip():
         raise UsageError("--question is empty: give a proposition, e.g. 'Russia seeks a truce'.")
+    on_ray = ray_options(ray, ray_actors)
     options = load_options(
         config,
         relate={
@@ -88,7 +100,9 @@ def relate_cmd(
         },
     )
     with Session.open(db, options, create=False) as case, StageProgress() as progress:
-        report = case.relate(question, force=force, progress=progress.steps("relate", RELATE_UNITS))
+        report = case.relate(
+            question, force=force, progress=progress.steps("relate", RELATE_UNITS), ray=on_ray
+        )
     console.print(
         f"[bold]{report.claims}[/] claim(s), {report.new_claims} new "
         f"({report.embedded} embedded); {report.propositions} proposition(s), "

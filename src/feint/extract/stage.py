@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Final
+from typing import Any, Final, NamedTuple, Protocol
 
 from spacy.language import Language
 
@@ -56,6 +56,7 @@ def extract(
     force: bool = False,
     nlp: Language | None = None,
     progress: ProgressFn | None = None,
+    parser: BatchParser | None = None,
 ) -> ExtractReport:
     """Extract attributions from the store's documents.
 
@@ -65,6 +66,8 @@ def extract(
         force: redo documents already extracted.
         nlp: a loaded pipeline with ``feint_attributions`` (loaded from options if None).
         progress: called after each batch with (done, total).
+        parser: parses the documents elsewhere (Ray actors, ``--ray``); they are
+            written here all the same (``nlp`` is then not loaded).
     """
     options = options or ExtractOptions()
     todo = store.query(
@@ -79,10 +82,10 @@ def extract(
                        ).rows[0][0]:  # fmt: skip
             entities.rebuild(store)  # a store extracted before entities existed
         return report
+    if parser is not None:  # parsed elsewhere, written here: the store has one writer
+        return _write_parsed(store, parser, todo, report, progress)
     nlp = nlp or load_pipeline(options.model, options.cue_model, options.tagger)
-    model = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
-    if getattr(nlp.get_pipe(COMPONENT), "tagger", None) is not None:
-        model += "+feint-tagger"
+    model = model_name(nlp)
     done = 0
     for chunk in _chunks(todo, max(options.batch_size * max(options.n_process, 1), 1)):
         parsed = list(_parse(nlp, chunk, options, report))
@@ -203,3 +206,70 @@ def source_id(doc_id: str, name: str, kind: str) -> str:
     """A source's id within one document (sources are merged across documents later)."""
     key = f"{doc_id}\0{name.lower()}\0{kind}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+# -- parsing elsewhere (--ray: extract/distributed.py) --------------------------
+
+
+class ParsedBatch(NamedTuple):
+    """A batch of documents parsed elsewhere: how many it had, (doc_id, attributions)
+    of those that parsed, and (doc_id, why) of those that did not."""
+
+    rows: int
+    parsed: list[tuple[str, list[Attribution]]]
+    errors: list[tuple[str, str]]
+
+
+class BatchParser(Protocol):
+    """Parses extract's documents elsewhere (``extract/distributed.py``: Ray actors)."""
+
+    @property
+    def model(self) -> str:
+        """The pipeline's name, as ``extract_runs.model`` records it."""
+        ...
+
+    def parse(self, rows: Sequence[Any]) -> Iterator[ParsedBatch]:
+        """``(doc_id, text, published)`` rows parsed in batches (``parse_batch``), each
+        yielded as it is done, in any order."""
+        ...
+
+
+def model_name(nlp: Language) -> str:
+    """What ``extract_runs.model`` records of a pipeline."""
+    model = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+    if getattr(nlp.get_pipe(COMPONENT), "tagger", None) is not None:
+        model += "+feint-tagger"
+    return model
+
+
+def parse_batch(
+    nlp: Language, rows: Sequence[Any], options: ExtractOptions
+) -> tuple[list[tuple[str, list[Attribution]]], list[tuple[str, str]]]:
+    """One batch of ``(doc_id, text, published)`` rows parsed as ``extract`` parses
+    its own: (doc_id, attributions) of those that parse, (doc_id, why) of the rest."""
+    report = ExtractReport()
+    parsed = list(_parse(nlp, rows, options, report))
+    return parsed, report.errors
+
+
+def _write_parsed(
+    store: Store,
+    parser: BatchParser,
+    todo: Sequence[Any],
+    report: ExtractReport,
+    progress: ProgressFn | None,
+) -> ExtractReport:
+    """``extract``'s loop over batches that ``parser`` parsed elsewhere: each written
+    as it comes back, as a local batch is."""
+    done = 0
+    for batch in parser.parse(todo):
+        _write(store, batch.parsed, parser.model)
+        report.documents += len(batch.parsed)
+        report.attributions += sum(len(atts) for _, atts in batch.parsed)
+        report.errors += batch.errors
+        done += batch.rows
+        if progress is not None:
+            progress(done, len(todo))
+    record_errors(store, report.errors)
+    entities.rebuild(store)
+    return report
