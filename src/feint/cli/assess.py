@@ -25,7 +25,7 @@ def assess_cmd(
     db: DbOption = DEFAULT_DB_PATH,
     hypotheses: Annotated[
         str | None,
-        typer.Option(help="A JSON or TOML file of hypotheses [default: the built-in template]."),
+        typer.Option(help="A JSON or TOML file of hypotheses \\[default: the built-in template]."),
     ] = None,
     rate: Annotated[
         list[str] | None,

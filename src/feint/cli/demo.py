@@ -26,7 +26,7 @@ def demo_cmd(
     ] = Path("feint-demo"),
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="The store to write [default: OUT/feint.duckdb]; replaced."),
+        typer.Option("--db", help="The store to write \\[default: OUT/feint.duckdb]; replaced."),
     ] = None,
     config: ConfigOption = None,
 ) -> None:

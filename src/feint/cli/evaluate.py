@@ -217,7 +217,7 @@ def contradictions_cmd(
     db: Annotated[Path, typer.Option(help="A store where the corpus was ingested and related.")],
     question: Annotated[
         str | None,
-        typer.Option(help="The question the gold stances are about [default: the corpus's P1]."),
+        typer.Option(help="The question the gold stances are about \\[default: the corpus's P1]."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:

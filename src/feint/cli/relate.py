@@ -19,6 +19,7 @@ from feint.cli.output import console
 from feint.cli.progress import StageProgress
 from feint.config import load_options
 from feint.errors import UsageError
+from feint.relate.stage import RelateReport
 from feint.session import Session
 
 RELATE_UNITS = {"embed": "claims", "stance": "claims", "relations": "pairs"}
@@ -32,7 +33,7 @@ def relate_cmd(
         typer.Option(
             "--judge",
             help='Entailment judge: "feint-nli", "rules" or "cross-encoder:PATH_OR_NAME" '
-            "[default: feint-nli].",
+            "\\[default: feint-nli].",
         ),
     ] = None,
     question: Annotated[
@@ -42,13 +43,13 @@ def relate_cmd(
     k: Annotated[
         int | None,
         typer.Option(
-            help="Nearest neighbours each claim's judged pairs are chosen from [default: 20]."
+            help="Nearest neighbours each claim's judged pairs are chosen from \\[default: 20]."
         ),
     ] = None,
     judged_per_claim: Annotated[
         int | None,
         typer.Option(
-            help="Pairs judged per claim at most, its most similar; 0 for all [default: 5]."
+            help="Pairs judged per claim at most, its most similar; 0 for all \\[default: 5]."
         ),
     ] = None,
     embed_model: Annotated[
@@ -103,6 +104,11 @@ def relate_cmd(
         report = case.relate(
             question, force=force, progress=progress.steps("relate", RELATE_UNITS), ray=on_ray
         )
+    _print_report(report, question)
+
+
+def _print_report(report: RelateReport, question: str | None) -> None:
+    """What the run did: counts, re-extraction follow-up, relations and stances."""
     console.print(
         f"[bold]{report.claims}[/] claim(s), {report.new_claims} new "
         f"({report.embedded} embedded); {report.propositions} proposition(s), "

@@ -26,7 +26,7 @@ def report_cmd(
     ] = "html",
     question: Annotated[
         str | None,
-        typer.Option("--question", "-q", help="Which assessed question [default: the latest]."),
+        typer.Option("--question", "-q", help="Which assessed question \\[default: the latest]."),
     ] = None,
     all_documents: Annotated[
         bool,
