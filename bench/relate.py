@@ -6,7 +6,7 @@ swap a named actor, so texts differ as relayed reports do. For each N the script
 measures
 
 * embedding: claims/s through all-MiniLM-L6-v2 (sentence-transformers, CPU);
-* candidates: the k-nearest-neighbour search (exact below 8,000 claims, the IVF
+* candidates: the k-nearest-neighbour search (exact below 8,000 claims, the HNSW
   index above) and the unordered candidate pairs it yields, against n·k and n^2,
   and, up to --recall-max claims, the index's recall against exact search;
 * frames: claims/s through the frame reader (a spaCy parse of each content), and
@@ -20,16 +20,38 @@ measures
 
     .venv/bin/python bench/relate.py                      # N = 10,000 and 100,000
     .venv/bin/python bench/relate.py --sizes 1000 10000 --judge rules --json
+
+--neighbours-only skips frames and judging and compares neighbour search libraries
+(hnswlib, which relate uses, faiss's HNSW and IVF indexes, usearch) at each size:
+
+    .venv/bin/python bench/relate.py --neighbours-only --sizes 100000 1000000
+
+Its vectors are real: all-MiniLM-L6-v2 embeddings of --base distinct PolNeAR train
+contents (cached with --cache), grown to N by copies of random ones with Gaussian
+noise (sigma 0.01 to 0.03 per dimension, so a copy keeps a cosine of about 0.8 to
+0.98 with its original) and renormalised, so that clusters of near-duplicates look
+like relayed reporting. Each library builds its index on all N and queries all N
+rows for k = 20 (--k) in a fresh process; recall@k is measured on --sample random
+rows against exact brute force for those rows only. Peak memory is that process's
+VmHWM, which includes the N vectors themselves (also shown alone). Builds run on one
+thread, as relate builds (repeatable); queries on all cores. --determinism N builds
+each library twice on N vectors with all threads, then with one, and reports the
+share of rows whose neighbour lists differ.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import platform
 import random
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +59,7 @@ from feint.config import RelateOptions
 from feint.relate.embed import SentenceTransformerEmbedder
 from feint.relate.frames import FrameInput, FrameReader
 from feint.relate.judges.judge import get_judge
-from feint.relate.neighbours import EXACT_LIMIT, knn
+from feint.relate.neighbours import EXACT_LIMIT, build_index, knn, query_index
 from feint.relate.relations import candidate_pairs, within_budget
 from feint.relate.stage import same_actor_neighbours
 
@@ -113,8 +135,8 @@ def run(
         "embed_claims_per_s": round(n / embed_s, 1),
         "knn_s": round(knn_s, 2),
         "knn_claims_per_s": round(n / knn_s, 1),
-        "index": "exact" if n <= EXACT_LIMIT else "ivf",
-        "ivf_recall_at_k": None if recall is None else round(recall, 3),
+        "index": "exact" if n <= EXACT_LIMIT else "hnsw",
+        "index_recall_at_k": None if recall is None else round(recall, 3),
         "frames_claims_per_s": round(n / frames_s, 1),
         "candidate_pairs": candidates,
         "judged_pairs": len(pairs),
@@ -128,6 +150,189 @@ def run(
         "judge_all_pairs_s": round(len(pairs) / pair_rate, 1),
         "judge_all_extrapolated": len(sample) < len(pairs),
     }
+
+
+def base_vectors(count: int, cache: Path | None) -> np.ndarray:
+    """Embeddings of the first ``count`` distinct PolNeAR train contents (cached)."""
+    if cache is not None and cache.exists():
+        vectors: np.ndarray = np.load(cache)
+        if len(vectors) >= count:
+            return vectors[:count]
+    vectors = SentenceTransformerEmbedder().encode(contents(count))
+    if cache is not None:
+        np.save(cache, vectors)
+    return vectors
+
+
+def grown(base: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
+    """N unit vectors: ``base``, then noisy renormalised copies of random base rows."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((n, base.shape[1]), dtype=np.float32)
+    out[: min(n, len(base))] = base[:n]
+    for start in range(len(base), n, 50_000):
+        size = min(n, start + 50_000) - start
+        sigma = rng.uniform(0.01, 0.03, (size, 1)).astype(np.float32)
+        x = base[rng.integers(0, len(base), size)]
+        x = x + sigma * rng.standard_normal((size, base.shape[1]), dtype=np.float32)
+        out[start : start + size] = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return out
+
+
+def exact_rows(vectors: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
+    """Exact k nearest other rows of ``rows`` only, by blocks of the whole set."""
+    best_v = np.full((len(rows), k), -np.inf, dtype=np.float32)
+    best_i = np.zeros((len(rows), k), dtype=np.int64)
+    for start in range(0, len(vectors), 100_000):
+        sims = vectors[rows] @ vectors[start : start + 100_000].T
+        sims[rows[:, None] - start == np.arange(sims.shape[1])[None, :]] = -np.inf
+        vals = np.concatenate([best_v, sims], axis=1)
+        ids = np.concatenate(
+            [best_i, np.broadcast_to(np.arange(start, start + sims.shape[1]), sims.shape)], axis=1
+        )
+        part = np.argpartition(-vals, k - 1, axis=1)[:, :k]
+        best_v, best_i = np.take_along_axis(vals, part, 1), np.take_along_axis(ids, part, 1)
+    return best_i
+
+
+def _vm(field: str) -> float:
+    """This process's VmHWM (peak) or VmRSS, in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _build(library: str, x: np.ndarray, threads: int) -> Any:
+    """``library``'s index of x, built on ``threads`` threads."""
+    if library == "hnswlib":
+        return build_index(x, threads=threads)
+    if library == "usearch":
+        from usearch.index import Index
+
+        index = Index(ndim=x.shape[1], metric="ip", dtype="f32", connectivity=16, expansion_add=100)
+        index.add(np.arange(len(x)), x, threads=threads)
+        return index
+    import faiss  # type: ignore[import-untyped]
+
+    all_threads = faiss.omp_get_max_threads()
+    if library == "faiss-hnsw":
+        index = faiss.IndexHNSWFlat(x.shape[1], 16, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 100
+    else:  # faiss-ivf: this repo's former method, 4·sqrt(n) cells
+        cells = int(4 * np.sqrt(len(x)))
+        index = faiss.index_factory(x.shape[1], f"IVF{cells},Flat", faiss.METRIC_INNER_PRODUCT)
+        faiss.extract_index_ivf(index).cp.seed = 0
+        index.train(x)
+    faiss.omp_set_num_threads(threads)
+    index.add(x)
+    faiss.omp_set_num_threads(all_threads)
+    return index
+
+
+def _query(library: str, index: Any, x: np.ndarray, k: int) -> np.ndarray:
+    """Every row's k nearest other rows by ``library``'s index, on all cores, with the
+    same breadth for each (ef 64 for the graphs; nprobe 16, as before, for IVF)."""
+    if library == "hnswlib":
+        return np.asarray(query_index(index, x, k, ef=64)[0])
+    if library == "usearch":
+        index.expansion_search = 64
+        labels = np.asarray(index.search(x, k + 1, threads=0).keys, dtype=np.int64)
+    else:
+        if library == "faiss-hnsw":
+            index.hnsw.efSearch = 64
+        else:
+            index.nprobe = 16
+        labels = np.asarray(index.search(x, k + 1)[1], dtype=np.int64)
+    mine = labels == np.arange(len(x))[:, None]
+    mine[~mine.any(axis=1), -1] = True
+    return labels[~mine].reshape(len(x), k)
+
+
+def _neighbour_job(
+    path: str, library: str, k: int, threads: int, rows: np.ndarray | None
+) -> dict[str, Any]:
+    """One library on the vectors at ``path``, in a fresh process for its own peak."""
+    x = np.load(path)
+    vectors_mib = _vm("VmRSS")  # with the vectors and the imports, before any index
+    t = time.perf_counter()
+    index = _build(library, x, threads)
+    build_s = time.perf_counter() - t
+    t = time.perf_counter()
+    idx = _query(library, index, x, k)
+    query_s = time.perf_counter() - t
+    return {
+        "build_s": round(build_s, 1),
+        "query_s": round(query_s, 1),
+        "peak_mib": round(_vm("VmHWM")),
+        "vectors_mib": round(vectors_mib),
+        "rows": idx if rows is None else idx[rows],
+    }
+
+
+def _in_fresh_process(*args: Any) -> dict[str, Any]:
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+        return pool.submit(_neighbour_job, *args).result()
+
+
+def neighbours_only(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The library comparison (module docstring): one row per size and library."""
+    base = base_vectors(args.base, args.cache)
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            path = str(Path(tmp) / "vectors.npy")
+            vectors = grown(base, n)
+            np.save(path, vectors)
+            rng = np.random.default_rng(1)
+            sample = np.sort(rng.choice(n, size=min(args.sample, n), replace=False))
+            exact = exact_rows(vectors, sample, args.k)
+            del vectors
+            for library in args.library:
+                r = _in_fresh_process(path, library, args.k, 1, sample)
+                hits = [len(set(a) & set(b)) for a, b in zip(exact, r.pop("rows"), strict=True)]
+                r.update(n=n, library=library, sample=len(sample))
+                r["recall_at_k"] = round(float(np.mean(hits)) / args.k, 4)
+                rows.append(r)
+                if not args.json:
+                    print(_neighbour_line(r, args.k), flush=True)
+        if args.determinism:
+            rows += _determinism(args, base, str(Path(tmp) / "vectors.npy"))
+    return rows
+
+
+def _determinism(args: argparse.Namespace, base: np.ndarray, path: str) -> list[dict[str, Any]]:
+    """Each library built twice with all threads, then twice with one: the share of
+    rows whose neighbour lists differ between the two builds."""
+    np.save(path, grown(base, args.determinism))
+    rows = []
+    for library in args.library:
+        for threads in (os.cpu_count() or 1, 1):
+            a, b = (_in_fresh_process(path, library, args.k, threads, None) for _ in "ab")
+            differ = float(np.mean((a["rows"] != b["rows"]).any(axis=1)))
+            rows.append(
+                {
+                    "n": args.determinism,
+                    "library": library,
+                    "build_threads": threads,
+                    "rows_differing": round(differ, 4),
+                }
+            )
+            if not args.json:
+                print(
+                    f"determinism n={args.determinism:,} {library:<10} build threads "
+                    f"{threads}: {differ:.2%} of rows differ between two builds",
+                    flush=True,
+                )
+    return rows
+
+
+def _neighbour_line(r: dict[str, Any], k: int) -> str:
+    return (
+        f"n={r['n']:>9,}  {r['library']:<10}  recall@{k} {r['recall_at_k']:.4f} "
+        f"(sample {r['sample']:,})  build {r['build_s']:>7.1f}s  query {r['query_s']:>7.1f}s  "
+        f"peak {r['peak_mib']:>6,} MiB (before the index {r['vectors_mib']:,})"
+    )
 
 
 def main() -> None:
@@ -146,7 +351,20 @@ def main() -> None:
     ap.add_argument("--judge-max", type=int, default=5_000, help="pairs judged per size, at most")
     ap.add_argument("--recall-max", type=int, default=20_000, help="exact search up to this N")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--neighbours-only", action="store_true", help="compare kNN libraries only")
+    ap.add_argument(
+        "--library", nargs="+", default=["hnswlib", "faiss-hnsw", "usearch", "faiss-ivf"]
+    )
+    ap.add_argument("--base", type=int, default=16_000, help="real contents embedded")
+    ap.add_argument("--cache", type=Path, help="an .npy to keep the base embeddings in")
+    ap.add_argument("--sample", type=int, default=2_000, help="rows whose recall is measured")
+    ap.add_argument("--determinism", type=int, default=0, help="N for the repeat check")
     args = ap.parse_args()
+    if args.neighbours_only:
+        rows = neighbours_only(args)
+        if args.json:
+            print(json.dumps({"machine": platform.processor() or platform.machine(), "rows": rows}))
+        return
     rows = []
     for n in args.sizes:
         rows.append(
@@ -160,7 +378,7 @@ def main() -> None:
 
 
 def _print(r: dict[str, object]) -> None:
-    recall = r["ivf_recall_at_k"]
+    recall = r["index_recall_at_k"]
     extrapolated = " (extrapolated)" if r["judge_all_extrapolated"] else ""
     print(
         f"n={r['n']:>7,}  embed {r['embed_claims_per_s']:>7} claims/s  "

@@ -97,15 +97,55 @@ def test_exact_neighbours_match_brute_force_and_exclude_self() -> None:
     assert not (idx == np.arange(300)[:, None]).any()
 
 
-def test_the_ivf_index_finds_most_true_neighbours() -> None:
-    rng = np.random.default_rng(5)
+def _clustered(n: int, seed: int) -> np.ndarray:
+    """Unit vectors in 60 clusters, a few near-duplicates each, as relayed reports."""
+    rng = np.random.default_rng(seed)
     centres = rng.normal(size=(60, 32))
-    x = _unit(centres[rng.integers(0, 60, 3000)] + 0.6 * rng.normal(size=(3000, 32)))
-    exact, _ = knn(x, 10)
-    approx, _ = knn(x, 10, exact_limit=100)  # force the index
+    return _unit(centres[rng.integers(0, 60, n)] + 0.6 * rng.normal(size=(n, 32)))
+
+
+def test_the_hnsw_index_finds_most_true_neighbours_and_never_itself() -> None:
+    x = _clustered(3000, 5)
+    exact, exact_sims = knn(x, 10)
+    approx, sims = knn(x, 10, exact_limit=100)  # force the index
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact, approx, strict=True)])
-    assert recall >= 0.9, recall
+    assert recall >= 0.95, recall
+    assert approx.shape == sims.shape == (3000, 10)
     assert not (approx == np.arange(3000)[:, None]).any()
+    assert (np.diff(sims, axis=1) <= 1e-6).all()  # best first
+    # The similarities are the dot products of the rows the index returns.
+    assert np.allclose(sims, np.einsum("ij,ikj->ik", x, x[approx]), atol=1e-5)
+    assert sims[:, 0].mean() == pytest.approx(exact_sims[:, 0].mean(), abs=1e-3)
+
+
+def test_the_index_repeats_across_runs() -> None:
+    x = _clustered(2000, 8)
+    a = knn(x, 10, exact_limit=100)
+    b = knn(x, 10, exact_limit=100, threads=1)  # query threads do not change the answer
+    assert (a[0] == b[0]).all() and (a[1] == b[1]).all()
+
+
+def test_the_index_drops_itself_among_exact_duplicates() -> None:
+    # Ten copies of each row: self ties with nine others and may not come back
+    # first, or at all; it must still never be its own neighbour.
+    x = np.repeat(_clustered(150, 9), 10, axis=0)
+    idx, sims = knn(x, 5, exact_limit=100)
+    assert idx.shape == (1500, 5)
+    assert not (idx == np.arange(1500)[:, None]).any()
+    assert np.allclose(sims, 1.0, atol=1e-5)
+    assert (idx // 10 == np.arange(1500)[:, None] // 10).all()
+
+
+@pytest.mark.parametrize("exact_limit", [8_000, 0])
+@pytest.mark.parametrize(("n", "k", "width"), [(1, 5, 0), (2, 5, 1), (6, 5, 5), (6, 50, 5)])
+def test_k_at_or_above_n_gives_every_other_row(
+    n: int, k: int, width: int, exact_limit: int
+) -> None:
+    x = _clustered(n, 4)
+    idx, sims = knn(x, k, exact_limit=exact_limit)
+    assert idx.shape == sims.shape == (n, width)
+    for i, row in enumerate(idx):
+        assert sorted(row) == [j for j in range(n) if j != i]
 
 
 def test_communities_group_near_claims_and_label_the_central_one() -> None:
