@@ -13,7 +13,7 @@ run, not per document):
 Documents are the PolNeAR dev texts (full news articles); claims are the contents
 of the attributions found in them, and pairs are each claim with its next three,
 both ways. A rate per core is the rate divided by the actors (one CPU each).
-``docs/scaling.md`` turns these into the time of a large run. Run it with:
+The README's "Scaling" section turns these into the time of a large run. Run it with:
 
     .venv/bin/python bench/ray_scale.py                  # 1 and 2 actors
     .venv/bin/python bench/ray_scale.py --actors 1 2 4 --docs 40 --json

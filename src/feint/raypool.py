@@ -89,7 +89,7 @@ def connect(address: str | None) -> ModuleType:
         raise RayUnavailableError(
             f"Cannot join the Ray cluster at {address!r} ({type(e).__name__}: {e}). Start "
             "it with 'ray start --head' on its head node and give that node's HOST:6379; "
-            "every node needs this feint version installed (docs/scaling.md)."
+            "every node needs this feint version installed (the README's Scaling section)."
         ) from e
     return ray
 
@@ -200,13 +200,15 @@ class ActorPool:
             self.close()
             raise RayWorkError(
                 f"Ray's workers could not start ({_last_error_line(e)}). Every node needs "
-                "the same feint, its models and its dependencies installed (docs/scaling.md)."
+                "the same feint, its models and its dependencies installed (the README's "
+                "Scaling section)."
             ) from e
         if versions != {__version__}:
             self.close()
             raise RayWorkError(
                 f"The Ray nodes run feint {', '.join(sorted(versions))}, this machine feint "
-                f"{__version__}: install the same feint on every node (docs/scaling.md)."
+                f"{__version__}: install the same feint on every node (the README's "
+                "Scaling section)."
             )
 
     def call(self, method: str, part: Any = None) -> Any:

@@ -32,7 +32,7 @@ RayOption = Annotated[
         metavar="[ADDRESS]",
         help="Run the models on Ray actors: --ray alone (or 'local') starts a local Ray "
         "runtime with this machine's cores; --ray HOST:6379 joins the cluster whose head "
-        "is there (docs/scaling.md).",
+        "is there (the README's Scaling section).",
     ),
 ]
 RayActorsOption = Annotated[

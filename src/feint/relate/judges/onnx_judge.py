@@ -22,11 +22,16 @@ from feint.relate.judges.judge import LABELS, NliVerdict
 # whole input tensor, so in a batch a pair's scores depend on its batch-mates: with
 # batches of 64, shuffling 400 demo claims among their batch-mates changed the stance
 # of 47 of them toward the same question, and 190 scores moved by more than 0.05. A
-# claim's stance must not depend on which other claims are in the store. Weight-only
-# int8 (MatMulNBits) and fp32 models are batch-independent, but on relate's pairs
-# batches of 32 were no faster than one pair a run (bench/judge.py): the work is in
-# the matrix products, not in the per-run overhead. So the speed comes from running
-# pairs side by side instead, one per core (``runs``): each run still sees one pair.
+# claim's stance must not depend on which other claims are in the store. Nor would
+# batching pay: on 1,000 relate-like pairs on 2 quiet cores (bench/judge.py), batches
+# of 32 sorted by length ran at 0.81x one pair a run, moved scores by up to 0.28 and
+# held-out accuracy from 0.8031 to 0.8008. A weight-only int8 (MatMulNBits) or fp32
+# model would be batch-independent, but batches of 32 were no faster with them either
+# (measured on a loaded machine), and static int8 (QDQ, MinMax or percentile
+# calibration) lost 1.5 and 2.9 points on 1,500 held-out rows. The work is in the
+# matrix products, not in the per-run overhead, so the speed comes from running
+# pairs side by side instead, one run per core (``runs``): 1.86x on the same 2 cores,
+# with identical scores.
 BATCH = 1
 
 
