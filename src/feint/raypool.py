@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType, TracebackType
-from typing import Any, Final
+from typing import Any, Final, Self
 
 from feint import __version__
 from feint.errors import FeintError, RayUnavailableError, RayWorkError
@@ -144,7 +144,25 @@ def _die_once(index: int, spec: str) -> None:
         os._exit(1)
 
 
-class ActorPool:
+class Closing:
+    """``with`` support for a class with a ``close()``: the block's end closes it."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class ActorPool(Closing):
     """Actors of one ``Worker`` class, started on first use, fed parts, retried.
 
     Args:
@@ -161,17 +179,6 @@ class ActorPool:
         """Actors replaced after dying for good (ours, not Ray's restarts)."""
         self._ray: ModuleType | None = None
         self._remote: Any = None
-
-    def __enter__(self) -> ActorPool:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def start(self) -> list[Any]:
         """The actors, started (and their models loaded) on the first call."""

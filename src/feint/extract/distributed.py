@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from types import TracebackType
 from typing import Any
 
 from feint.config import ExtractOptions
 from feint.extract.nlp import load_pipeline
 from feint.extract.records import Attribution
 from feint.extract.stage import ParsedBatch, model_name, parse_batch
-from feint.raypool import ActorPool, RayOptions, Worker
+from feint.raypool import ActorPool, Closing, RayOptions, Worker
 
 
 class ExtractWorker(Worker):
@@ -42,7 +41,7 @@ class ExtractWorker(Worker):
         return parse_batch(self.nlp, rows, self.options)
 
 
-class RayParser:
+class RayParser(Closing):
     """``stage.BatchParser`` over Ray actors; start it with ``with``.
 
     Args:
@@ -56,15 +55,8 @@ class RayParser:
         self.part = max(options.batch_size, 1)
         self._model: str | None = None
 
-    def __enter__(self) -> RayParser:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """Stop the actors."""
         self.pool.close()
 
     @property

@@ -15,13 +15,12 @@ sentence-transformers batches a call's texts by length.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from feint.config import RelateOptions
-from feint.raypool import ActorPool, RayOptions, Worker, split
+from feint.raypool import ActorPool, Closing, RayOptions, Worker, split
 from feint.relate.embed import SentenceTransformerEmbedder
 from feint.relate.judges.judge import NliVerdict, get_judge
 
@@ -50,7 +49,7 @@ class RelateWorker(Worker):
         return self.judge.judge_many(pairs)
 
 
-class RayModels:
+class RayModels(Closing):
     """The embedder and the judge relate reads with, both on one set of Ray actors
     (started on first use, stopped on leaving ``with``).
 
@@ -67,15 +66,8 @@ class RayModels:
         self.embedder = cast("Embedder", _RayEmbedder(self))
         self.judge = cast("Judge", _RayJudge(self))
 
-    def __enter__(self) -> RayModels:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """Stop the actors."""
         self.pool.close()
 
     def about(self) -> tuple[str, int, str]:
