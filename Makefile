@@ -13,9 +13,12 @@ OUT    ?= feint-demo
 all: test
 
 # Reinstall when the dependencies change. Exact versions come from constraints.txt.
+# hnswlib has no wheel for Python 3.11 at 0.8.0 and compiles, hence the compiler check.
 # torch==2.13.0 (the CPU build on disk) goes in first, alone: installed later as a
 # dependency of sentence-transformers, an unpinned torch would pull a CUDA build.
 $(STAMP): pyproject.toml constraints.txt
+	@command -v g++ >/dev/null || command -v c++ >/dev/null || command -v clang++ >/dev/null || \
+	  { echo "hnswlib compiles at install: install a C++ compiler first (Debian: apt-get install build-essential)."; exit 2; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check torch==2.13.0
