@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from feint.config import load_options
+from feint.cores import available_cores
 from feint.demo import QUESTION, bundled_inputs
 from feint.ingest import Metadata
 from feint.ingest.dates import parse_date
-from feint.relate.judges.onnx_judge import OnnxJudge, available_cores
+from feint.relate.judges.onnx_judge import OnnxJudge
 from feint.session import Session
 
 SETTINGS: dict[str, tuple[dict[str, Any], int | None]] = {

@@ -35,8 +35,9 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from feint.cores import available_cores
 from feint.relate.judges.judge import LABELS
-from feint.relate.judges.onnx_judge import BATCH, OnnxJudge, available_cores
+from feint.relate.judges.onnx_judge import BATCH, OnnxJudge
 from feint.relate.nli_eval import held_out_rows
 from relate import contents
 

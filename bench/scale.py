@@ -38,9 +38,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from feint.config import RelateOptions
+from feint.cores import available_cores
 from feint.relate.embed import SentenceTransformerEmbedder
 from feint.relate.frames import FrameInput, FrameReader
-from feint.relate.judges.onnx_judge import OnnxJudge, available_cores
+from feint.relate.judges.onnx_judge import OnnxJudge
 from feint.relate.neighbours import knn
 from feint.store import Store
 from feint.store.records import ClaimRow, RelationRow, StanceRow

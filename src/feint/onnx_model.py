@@ -4,10 +4,12 @@ tokenizers only: no torch at inference, and one clear error when a model is miss
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from feint.cores import available_cores
 from feint.errors import ModelNotFoundError
 
 
@@ -26,10 +28,13 @@ def load(
 ) -> OnnxModel:
     """``model.onnx``, ``tokenizer.json`` and ``meta.json`` from ``folder``.
 
-    ``threads``: the cores one inference run may use (0: onnxruntime's choice, all
-    physical cores). ``spinning``: whether onnxruntime's worker threads busy-wait
-    for work between runs (its default), which takes the cores from whatever runs
-    between them (the tagger's, see extract/tagger.py).
+    ``threads``: the cores one inference run may use. 0: onnxruntime's choice (all
+    physical cores), unless this process may use fewer cores than the machine has
+    (``feint.cores``; a Ray actor), then that many.
+
+    ``spinning``: whether onnxruntime's worker threads busy-wait for work between
+    runs (its default), which takes the cores from whatever runs between them (the
+    tagger's, see extract/tagger.py).
 
     Raises:
         ModelNotFoundError: a file is missing or unreadable; says how to get it back
@@ -43,7 +48,9 @@ def load(
         meta: dict[str, Any] = json.loads((folder / "meta.json").read_text("utf-8"))
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
+        budget = available_cores()
+        restricted = budget < (os.cpu_count() or budget)
+        options.intra_op_num_threads = threads or (budget if restricted else 0)
         if not spinning:
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             options.add_session_config_entry("session.inter_op.allow_spinning", "0")

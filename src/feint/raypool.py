@@ -38,6 +38,7 @@ from types import ModuleType, TracebackType
 from typing import Any, Final, Self
 
 from feint import __version__
+from feint.cores import available_cores
 from feint.errors import FeintError, RayUnavailableError, RayWorkError
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def connect(address: str | None) -> ModuleType:
         return ray
     quiet: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": False}
     if address is None or address == LOCAL:
-        ray.init(num_cpus=os.cpu_count(), include_dashboard=False, **quiet)
+        ray.init(num_cpus=available_cores(), include_dashboard=False, **quiet)
         return ray
     check_address(address)
     try:

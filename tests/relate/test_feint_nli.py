@@ -93,3 +93,24 @@ def test_side_by_side_runs_give_each_pair_the_scores_it_gets_alone() -> None:
     backwards = [[v.scores[k] for k in LABELS] for v in four.judge_many(pairs[::-1])][::-1]
     assert np.abs(alone - together).max() < 1e-6
     assert np.abs(alone - np.array(backwards)).max() < 1e-6
+
+
+def test_a_one_cpu_ray_actor_gets_one_judge_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ray gives an actor OMP_NUM_THREADS=1 while its affinity shows the whole node: the
+    judge then runs one pair at a time on one thread, not a thread per core per actor
+    (and so does any ONNX model feint loads there, the tagger too)."""
+    from feint.cores import available_cores
+    from feint.relate.judges.onnx_judge import OnnxJudge
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert available_cores() == 1
+    one = OnnxJudge.builtin()
+    assert one.runs == 1
+    assert one.session.get_session_options().intra_op_num_threads == 1
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    assert available_cores() == len(os.sched_getaffinity(0))
+    # One run at a time on a machine with cores to spare: onnxruntime's own threads.
+    budget = available_cores()
+    expected = 0 if budget == (os.cpu_count() or budget) else budget
+    options = OnnxJudge.builtin(runs=1).session.get_session_options()
+    assert options.intra_op_num_threads == expected

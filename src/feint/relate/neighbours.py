@@ -40,11 +40,12 @@ finished graph alone). So the build runs on one thread and the queries on all.
 
 from __future__ import annotations
 
-import os
 from typing import Any, Final
 
 import hnswlib
 import numpy as np
+
+from feint.cores import available_cores
 
 EXACT_LIMIT: Final = 8_000
 _BLOCK: Final = 2_048
@@ -73,7 +74,8 @@ def knn(
         exact_limit: above this many rows, use the HNSW index.
         ef: candidates each query keeps in the index (raised to k + 1 if lower).
         seed: the seed of the index's level draws, so that runs repeat.
-        threads: query threads (default: all cores); the build always uses one.
+        threads: query threads (default: the cores this process may use); the build
+            always uses one.
 
     Returns:
         (indices, similarities), each (n, k'), best first; k' = min(k, n - 1).
@@ -113,7 +115,7 @@ def query_index(
     labels, dists = index.knn_query(
         np.ascontiguousarray(vectors, dtype=np.float32),
         k=k + 1,
-        num_threads=threads or os.cpu_count() or 1,
+        num_threads=threads or available_cores(),
     )
     # hnswlib's "ip" distance is 1 - dot product.
     return _drop_self(labels.astype(np.int64), (1.0 - dists).astype(np.float32))

@@ -186,7 +186,8 @@ def relate_pairs(
     Pairs that are none of the kinds give no row; neither do pairs of a common
     origin's claims aside (``repeats``) where a claim states nothing
     (``Claim.states_something``): a topic cannot contradict or corroborate; nor
-    pairs whose frames name two different actors.
+    pairs whose frames name two different actors. Of the rest, only those within
+    ``policy.per_claim`` (``within_budget``) are judged.
     """
     policy = policy or Policy()
     out: list[Relation] = []

@@ -7,7 +7,6 @@ its tokenizer and a meta.json that records how it was made.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from feint.cores import available_cores
 from feint.onnx_model import load
 from feint.relate.judges.judge import LABELS, NliVerdict
 
@@ -47,7 +47,10 @@ class OnnxJudge:
 
     def __init__(self, folder: str | Path, *, runs: int | None = None) -> None:
         self.runs = max(1, runs if runs is not None else available_cores())
-        model = load(folder, "feint-nli", "python train/nli.py", threads=1 if self.runs > 1 else 0)
+        # One thread a run when runs share the cores; else the loader's choice: every
+        # core, as before, or the few a Ray actor was given.
+        threads = 1 if self.runs > 1 else 0
+        model = load(folder, "feint-nli", "python train/nli.py", threads=threads)
         self.meta, self.tokenizer, self.session = model.meta, model.tokenizer, model.session
         self._inputs = model.inputs
         max_len = int(self.meta.get("max_len", 128))
@@ -87,11 +90,3 @@ class OnnxJudge:
         z = np.asarray(logits[0], dtype=np.float64)
         probs = np.exp(z - z.max(axis=1, keepdims=True))
         return np.asarray(probs / probs.sum(axis=1, keepdims=True))
-
-
-def available_cores() -> int:
-    """The cores this process may run on (its CPU affinity, not the machine's count)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
