@@ -82,22 +82,10 @@ def extract(
                        ).rows[0][0]:  # fmt: skip
             entities.rebuild(store)  # a store extracted before entities existed
         return report
-    if parser is not None:  # parsed elsewhere, written here: the store has one writer
-        return _write_parsed(store, parser, todo, report, progress)
-    nlp = nlp or load_pipeline(options.model, options.cue_model, options.tagger)
-    model = model_name(nlp)
-    done = 0
-    for chunk in _chunks(todo, max(options.batch_size * max(options.n_process, 1), 1)):
-        parsed = list(_parse(nlp, chunk, options, report))
-        _write(store, parsed, model)
-        report.documents += len(parsed)
-        report.attributions += sum(len(atts) for _, atts in parsed)
-        done += len(chunk)
-        if progress is not None:
-            progress(done, len(todo))
-    record_errors(store, report.errors)
-    entities.rebuild(store)
-    return report
+    if parser is None:  # parsed here; with --ray, elsewhere (written here all the same)
+        nlp = nlp or load_pipeline(options.model, options.cue_model, options.tagger)
+        parser = LocalParser(nlp, options)
+    return _write_parsed(store, parser, todo, report, progress)
 
 
 def _chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -234,6 +222,21 @@ class BatchParser(Protocol):
         ...
 
 
+class LocalParser:
+    """A ``BatchParser`` that parses in this process, in batches of ``batch_size`` x
+    ``n_process`` documents (spaCy's worker processes share a batch)."""
+
+    def __init__(self, nlp: Language, options: ExtractOptions) -> None:
+        self.nlp, self.options = nlp, options
+        self.model = model_name(nlp)
+
+    def parse(self, rows: Sequence[Any]) -> Iterator[ParsedBatch]:
+        """The rows' batches, parsed in order."""
+        size = max(self.options.batch_size * max(self.options.n_process, 1), 1)
+        for chunk in _chunks(rows, size):
+            yield ParsedBatch(len(chunk), *parse_batch(self.nlp, chunk, self.options))
+
+
 def model_name(nlp: Language) -> str:
     """What ``extract_runs.model`` records of a pipeline."""
     model = f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
@@ -259,8 +262,8 @@ def _write_parsed(
     report: ExtractReport,
     progress: ProgressFn | None,
 ) -> ExtractReport:
-    """``extract``'s loop over batches that ``parser`` parsed elsewhere: each written
-    as it comes back, as a local batch is."""
+    """``extract``'s loop: each batch ``parser`` parsed (here or on Ray actors) is
+    written as it comes back; then the errors and the entities."""
     done = 0
     for batch in parser.parse(todo):
         _write(store, batch.parsed, parser.model)
