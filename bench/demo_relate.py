@@ -4,10 +4,11 @@ The bundled case is ingested and extracted once; the store is copied, and relate
 runs on each copy (embeddings, frames, propositions, stances, pairs), timed whole:
 
 * ``before``: k = 20 with every frame-compatible candidate judged
-  (``judged_per_claim = 0``), one pair per inference run on all cores
-  (``OnnxJudge(runs=1)``);
-* ``now``: the defaults: k = 20, each claim's 5 most similar candidates judged, pairs
-  run side by side, one per core.
+  (``judged_per_claim = 0``) in both directions (``needs_reverse`` patched to say
+  yes), one pair per inference run on all cores (``OnnxJudge(runs=1)``);
+* ``now``: the defaults: k = 20, each claim's 5 most similar candidates judged, b -> a
+  only where it can change the relation (``judge_both_ways``), pairs run side by
+  side, one per core.
 
 It prints seconds, judged pairs (and per claim), relations by kind and the speedup.
 The relations of ``now`` are a subset of what ``before`` judged; the report says how
@@ -19,24 +20,28 @@ many of ``before``'s contradictions ``now`` still finds.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from feint.config import load_options
 from feint.cores import available_cores
 from feint.demo import QUESTION, bundled_inputs
 from feint.ingest import Metadata
 from feint.ingest.dates import parse_date
+from feint.relate import relations
 from feint.relate.judges.onnx_judge import OnnxJudge
 from feint.session import Session
 
-SETTINGS: dict[str, tuple[dict[str, Any], int | None]] = {
-    "before": ({"k": 20, "judged_per_claim": 0}, 1),
-    "now": ({}, None),
+# Each setting: relate options, judge runs, b -> a judged for every pair.
+SETTINGS: dict[str, tuple[dict[str, Any], int | None, bool]] = {
+    "before": ({"k": 20, "judged_per_claim": 0}, 1, True),
+    "now": ({}, None, False),
 }
 
 
@@ -53,13 +58,17 @@ def extracted_store(folder: Path) -> Path:
     return db
 
 
-def timed_relate(db: Path, relate: dict[str, Any], runs: int | None) -> dict[str, Any]:
+def timed_relate(
+    db: Path, relate: dict[str, Any], runs: int | None, both_ways: bool
+) -> dict[str, Any]:
     options = load_options(relate=relate)
     judge = OnnxJudge.builtin(runs=runs)
+    always = mock.patch.object(relations, "needs_reverse", lambda ab, threshold: True)
     with Session.open(db, options, models={"judge": judge}) as case:
-        start = time.perf_counter()
-        report = case.relate(QUESTION)
-        seconds = time.perf_counter() - start
+        with always if both_ways else contextlib.nullcontext():
+            start = time.perf_counter()
+            report = case.relate(QUESTION)
+            seconds = time.perf_counter() - start
         contradictions = {
             (a, b)
             for a, b in case.store.query(
@@ -70,6 +79,7 @@ def timed_relate(db: Path, relate: dict[str, Any], runs: int | None) -> dict[str
         "k": options.relate.k,
         "judged_per_claim_cap": options.relate.judged_per_claim,
         "judge_runs": judge.runs,
+        "both_ways": both_ways,
         "seconds": round(seconds, 1),
         "claims": report.claims,
         "judged_pairs": report.judged_pairs,
@@ -86,10 +96,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="feint-bench-") as tmp:
         source = extracted_store(Path(tmp))
         rows = {}
-        for name, (relate, runs) in SETTINGS.items():
+        for name, (relate, runs, both_ways) in SETTINGS.items():
             db = Path(tmp) / f"{name}.duckdb"
             shutil.copy(source, db)
-            rows[name] = timed_relate(db, relate, runs)
+            rows[name] = timed_relate(db, relate, runs, both_ways)
     before, now = rows["before"], rows["now"]
     kept = len(before["_contradictions"] & now["_contradictions"])
     result = {
@@ -106,7 +116,8 @@ def main() -> None:
     for name, r in result["settings"].items():
         print(
             f"{name:>6}: {r['seconds']:>7} s  k {r['k']}, cap {r['judged_per_claim_cap']}, "
-            f"judge runs {r['judge_runs']}: {r['judged_pairs']:,} pairs judged "
+            f"judge runs {r['judge_runs']}, both ways {r['both_ways']}: "
+            f"{r['judged_pairs']:,} pairs judged "
             f"({r['judged_pairs_per_claim']} per claim of {r['claims']:,})  {r['relations']}"
         )
     print(

@@ -14,9 +14,13 @@ measures
   share its actor, pairs of two accounts of acts are dropped and each claim keeps its
   ``--judged-per-claim`` most similar, as relate does, per claim (issue 16 aims at 5
   or fewer at k = 20);
-* judging: pairs/s of the judge, both directions, on up to --judge-max of those
-  pairs (all of them when there are fewer); the time for all pairs is extrapolated
-  from that rate and marked so.
+* judging: pairs/s of the judge as relate runs it (``judge_both_ways``: a -> b for
+  every pair, b -> a where it can change the relation; feint-nli's pairs side by
+  side, one per core), on up to --judge-max of those pairs (all of them when there
+  are fewer); the time for all pairs is extrapolated from that rate and marked so.
+  Beside it, in turn on the same pairs, as feint judged them before issue 16: both
+  directions for every pair, one at a time (feint-nli with ``runs=1``), and the
+  speedup.
 
     .venv/bin/python bench/relate.py                      # N = 10,000 and 100,000
     .venv/bin/python bench/relate.py --sizes 1000 10000 --judge rules --json
@@ -59,8 +63,9 @@ from feint.config import RelateOptions
 from feint.relate.embed import SentenceTransformerEmbedder
 from feint.relate.frames import FrameInput, FrameReader
 from feint.relate.judges.judge import get_judge
+from feint.relate.judges.onnx_judge import OnnxJudge
 from feint.relate.neighbours import EXACT_LIMIT, build_index, knn, query_index
-from feint.relate.relations import candidate_pairs, within_budget
+from feint.relate.relations import candidate_pairs, judge_both_ways, within_budget
 from feint.relate.stage import same_actor_neighbours
 
 TRAIN = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear" / "train"
@@ -120,15 +125,9 @@ def run(
         ],
         per_claim,
     )
-    judge = get_judge(judge_name)
     sample = pairs[:judge_max]
-    texts_pairs = [(texts[i], texts[j]) for i, j, _ in sample]
-    texts_pairs += [(b, a) for a, b in texts_pairs]
-    texts_pairs.sort(key=lambda p: len(p[0]) + len(p[1]))  # as relate_pairs batches them
-    t = time.perf_counter()
-    judge.judge_many(texts_pairs)
-    judge_s = time.perf_counter() - t
-    pair_rate = len(sample) / judge_s if judge_s else float("inf")
+    judged = judge_rates(judge_name, [(texts[i], texts[j]) for i, j, _ in sample])
+    pair_rate = judged["judge_pairs_per_s"]
     return {
         "n": n,
         "k": k,
@@ -143,12 +142,41 @@ def run(
         "judged_pairs_per_claim": round(len(pairs) / n, 2),
         "n_times_k": n * k,
         "n_squared_pairs": n * (n - 1) // 2,
-        "judge": judge.name,
         "judged_pairs_timed": len(sample),
-        "judge_pairs_per_s": round(pair_rate, 1),
+        **judged,
         "judge_claims_per_s": round(pair_rate * n / max(len(pairs), 1), 1),
         "judge_all_pairs_s": round(len(pairs) / pair_rate, 1),
         "judge_all_extrapolated": len(sample) < len(pairs),
+    }
+
+
+def judge_rates(judge_name: str, pairs: list[tuple[str, str]], chunk: int = 250) -> dict[str, Any]:
+    """Pairs/s of the judge as relate runs it and as it ran before issue 16, in turn
+    chunk by chunk, so that other load on the machine falls on both alike."""
+    judge = get_judge(judge_name)
+    before = OnnxJudge.builtin(runs=1) if judge_name == "feint-nli" else judge
+    threshold = RelateOptions().contradiction_threshold
+    for j in (judge, before):  # load and warm up
+        j.judge_many(pairs[:10])
+    now_s = before_s = 0.0
+    reverse = 0
+    for c in range(0, len(pairs), chunk):
+        part = pairs[c : c + chunk]
+        t = time.perf_counter()
+        before.judge_many(part + [(b, a) for a, b in part])
+        before_s += time.perf_counter() - t
+        t = time.perf_counter()
+        verdicts = judge_both_ways(judge, part, threshold)
+        now_s += time.perf_counter() - t
+        reverse += sum(ba is not None for _, ba in verdicts)
+    rate = len(pairs) / now_s if now_s else float("inf")
+    rate_before = len(pairs) / before_s if before_s else float("inf")
+    return {
+        "judge": judge.name,
+        "judge_pairs_per_s": round(rate, 1),
+        "judge_runs_per_pair": round(1 + reverse / max(len(pairs), 1), 3),
+        "judge_pairs_per_s_before": round(rate_before, 1),
+        "judge_speedup": round(rate / rate_before, 2),
     }
 
 
@@ -387,7 +415,8 @@ def _print(r: dict[str, object]) -> None:
         f"pairs {r['candidate_pairs']:,} (n·k {r['n_times_k']:,}; "
         f"n^2/2 {r['n_squared_pairs']:,})  frames {r['frames_claims_per_s']} claims/s, "
         f"judged {r['judged_pairs']:,} = {r['judged_pairs_per_claim']} per claim  "
-        f"judge {r['judge_pairs_per_s']} pairs/s = "
+        f"judge {r['judge_pairs_per_s']} pairs/s ({r['judge_runs_per_pair']} runs a pair; "
+        f"{r['judge_speedup']}x the {r['judge_pairs_per_s_before']} of before) = "
         f"{r['judge_claims_per_s']} claims/s, all pairs {r['judge_all_pairs_s']}s{extrapolated}"
     )
 

@@ -8,7 +8,9 @@ variation (a dropped word, a named actor) until there are N. For each N it measu
 * neighbours: relate's ``knn`` (k = 3 x 20, as relate asks) on N vectors, the embedded
   ones grown to N by noisy copies as bench/relate.py does, up to ``--neighbours-max``
   (above it, take the figure of ``bench/relate.py --neighbours-only``);
-* judge: pairs/s of feint-nli, both directions, on ``--judge-max`` relate-like pairs;
+* judge: pairs/s of feint-nli, both directions, on ``--judge-max`` relate-like pairs
+  (an upper bound: relate reads b -> a only where it can change the relation, 1.53
+  runs a pair on the demo; bench/relate.py times that);
 * write: rows/s of ``Store.insert`` for N claims, N x cap relations and N stances into
   a fresh DuckDB file (cap = ``[relate] judged_per_claim``, the most relations a
   claim's judged pairs can give);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
@@ -9,15 +10,17 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
+from feint.relate import relations
 from feint.relate.claims import Claim, channel_of
 from feint.relate.frames import Frame
-from feint.relate.judges.judge import NliVerdict, get_judge
+from feint.relate.judges.judge import LABELS, NliVerdict, get_judge
 from feint.relate.neighbours import knn
 from feint.relate.propositions import central, communities, join_existing
 from feint.relate.relations import (
     Policy,
     candidate_pairs,
     common_origin,
+    needs_reverse,
     relate_pairs,
     within_budget,
 )
@@ -267,6 +270,62 @@ class _Fixed:
             c = self.p_clash.get(premise) or self.p_clash.get(hypothesis) or 0.1
             out.append(NliVerdict({"entailment": 0.0, "neutral": 1 - c, "contradiction": c}))
         return out
+
+
+class _Hashed:
+    """A judge whose scores for a pair come from a hash of it, one direction at a
+    time (so a -> b and b -> a differ), spread over all three labels; it counts the
+    pairs it reads."""
+
+    name = "hashed"
+
+    def __init__(self) -> None:
+        self.read = 0
+
+    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[NliVerdict]:
+        self.read += len(pairs)
+        out = []
+        for premise, hypothesis in pairs:
+            digest = hashlib.sha256(f"{premise}|{hypothesis}".encode()).digest()
+            logits = np.array([digest[0], digest[1], digest[2]], dtype=float) / 40
+            p = np.exp(logits) / np.exp(logits).sum()
+            out.append(NliVerdict({k: float(v) for k, v in zip(LABELS, p, strict=True)}))
+        return out
+
+
+def test_the_reverse_direction_is_read_only_where_it_can_change_the_relation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    claims = [_claim(n, f"claim number {n} about the front") for n in range(40)]
+    pairs = [(i, j, 0.8) for i in range(40) for j in range(i + 1, 40) if (i * j) % 3 == 0]
+    stance = {i: [("the front holds", "support" if i % 2 else "oppose", 0.9)] for i in range(40)}
+    policy = Policy(0.6, 60, tension_min=0.5)
+    lazy = _Hashed()
+    found, judged = relate_pairs(claims, pairs, lazy, stance.__getitem__, policy=policy)
+    monkeypatch.setattr(relations, "needs_reverse", lambda ab, threshold: True)
+    both = _Hashed()
+    everything, judged_both = relate_pairs(claims, pairs, both, stance.__getitem__, policy=policy)
+    assert found == everything and judged == judged_both
+    # Every kind the judge can make is there, so the skipped runs had a chance to matter.
+    assert {r.kind for r in found} == {"contradicts", "corroborates", "tension"}
+    assert both.read == 2 * len(pairs) and len(pairs) < lazy.read < both.read
+
+
+@pytest.mark.parametrize(
+    ("scores", "threshold", "needed"),
+    [
+        ((0.1, 0.2, 0.7), 0.85, True),  # 0.7 + 1.0 could reach a mean of 0.85
+        ((0.1, 0.21, 0.69), 0.85, False),  # at most (0.69 + 1) / 2 < 0.85
+        ((0.5, 0.3, 0.2), 0.85, True),  # entailment: b -> a may make it a corroboration
+        ((0.0, 0.9, 0.1), 0.5, True),  # at 0.5 any a -> b could be a clash
+        ((0.3, 0.4, 0.3), 0.9, False),
+    ],
+)
+def test_needs_reverse_at_its_bounds(
+    scores: tuple[float, float, float], threshold: float, needed: bool
+) -> None:
+    verdict = NliVerdict(dict(zip(LABELS, scores, strict=True)))
+    assert needs_reverse(verdict, threshold) is needed
 
 
 def test_claims_about_two_actors_are_not_judged() -> None:
