@@ -248,3 +248,26 @@ def test_claims_from_before_the_content_hash_are_stamped_not_redone(
     assert _idle(_relate(store, judge, embedder, question=QUESTION)) == (0, 0, 0, 0)
     hashes = dict(store.query("SELECT claim_id, content_hash FROM claims").rows)
     assert hashes == {c.claim_id: c.content_hash for c in load_claims(store)}
+
+
+def test_a_label_claim_supports_itself_unjudged(copy: Any, judge: Judge, embedder: Any) -> None:
+    store = copy("labels")
+    read: list[tuple[str, str]] = []
+
+    class Reading:
+        name = judge.name
+
+        def judge_many(self, pairs: Any) -> Any:
+            read.extend(pairs)
+            return judge.judge_many(pairs)
+
+    _relate(store, Reading(), embedder)
+    statement = {c.claim_id: c.statement for c in load_claims(store)}
+    labels = store.query(
+        "SELECT p.label_claim, c.stance, c.stance_score, p.size FROM propositions p "
+        "JOIN claims c ON c.claim_id = p.label_claim"
+    ).rows
+    assert labels and read and any(size > 1 for *_, size in labels)
+    for claim_id, stance, score, _ in labels:
+        assert (stance, score) == ("support", 1.0)
+        assert (statement[claim_id], statement[claim_id]) not in read

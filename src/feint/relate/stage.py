@@ -325,9 +325,11 @@ def _label_stances(
         if label != cl.label:
             restance += [m for m in cl.members if m not in run.new]
         cl.label = label
-    stance_rows = _judge_stances(
+    # A label claim supports itself by definition, unjudged: every claim alone in its
+    # proposition is one (on the demo the judge now reads 284 of the 510 stances).
+    judged = _judge_stances(
         claims,
-        restance,
+        [r for r in restance if props[proposition_of[r]].label != r],
         lambda r: claims[props[proposition_of[r]].label].statement,
         judge,
         run.options.stance_threshold,
@@ -335,10 +337,7 @@ def _label_stances(
         lambda r: space.frames[props[proposition_of[r]].label],
         space.frames,
     )
-    for row in restance:  # the label claim supports itself by definition
-        if props[proposition_of[row]].label == row:
-            stance_rows[row] = ("support", 1.0, 1.0)
-    return stance_rows
+    return {r: judged.get(r, ("support", 1.0, 1.0)) for r in restance}
 
 
 def _question_stances(
