@@ -327,9 +327,10 @@ def _label_stances(
         cl.label = label
     # A label claim supports itself by definition, unjudged: every claim alone in its
     # proposition is one (on the demo the judge now reads 284 of the 510 stances).
+    labels = {r for r in restance if props[proposition_of[r]].label == r}
     judged = _judge_stances(
         claims,
-        [r for r in restance if props[proposition_of[r]].label != r],
+        [r for r in restance if r not in labels],
         lambda r: claims[props[proposition_of[r]].label].statement,
         judge,
         run.options.stance_threshold,
@@ -337,7 +338,7 @@ def _label_stances(
         lambda r: space.frames[props[proposition_of[r]].label],
         space.frames,
     )
-    return {r: judged.get(r, ("support", 1.0, 1.0)) for r in restance}
+    return {r: ("support", 1.0, 1.0) if r in labels else judged[r] for r in restance}
 
 
 def _question_stances(
